@@ -1,0 +1,113 @@
+/**
+ * Options and helpers every shack command shares: `--config`,
+ * `--log-level`, `--log-format` (each also a `SHACK_…` environment variable),
+ * logger construction and the mapping of errors to exit codes.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import { LOG_FORMATS, LOG_LEVELS, Logger } from "../lib/core/log.ts";
+
+/** `--config FILE` (env `SHACK_CONFIG`). */
+export function configOption() {
+  return new Option(
+    "-c, --config <file>",
+    "configuration file (TOML, or a peer's INI)",
+  )
+    .env("SHACK_CONFIG");
+}
+
+/** `--log-level LEVEL` (env `SHACK_LOG_LEVEL`). */
+export function logLevelOption() {
+  return new Option("--log-level <level>", "lowest log level written")
+    .choices(LOG_LEVELS)
+    .default("info" as const)
+    .env("SHACK_LOG_LEVEL");
+}
+
+/** `--log-format FORMAT` (env `SHACK_LOG_FORMAT`). */
+export function logFormatOption() {
+  return new Option("--log-format <format>", "log line format")
+    .choices(LOG_FORMATS)
+    .default("text" as const)
+    .env("SHACK_LOG_FORMAT");
+}
+
+/**
+ * Parses a whole number within bounds for commander (`--port 8073`).
+ *
+ * @example Usage
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { intInRange } from "./common.ts";
+ * equal(intInRange(1, 65535)("8073"), 8073);
+ * throws(() => intInRange(1, 65535)("70000"));
+ * ```
+ */
+export function intInRange(
+  min: number,
+  max: number,
+): (value: string) => number {
+  return (value: string) => {
+    const trimmed = value.trim();
+    const n = Number(trimmed);
+    if (trimmed === "" || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to ${max}`,
+      );
+    }
+    return n;
+  };
+}
+
+/**
+ * Parses a positive number of seconds for commander (`--timeout 2.5`).
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { positiveSeconds } from "./common.ts";
+ * equal(positiveSeconds("0.5"), 0.5);
+ * ```
+ */
+export function positiveSeconds(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(
+      "expected a number of seconds greater than 0",
+    );
+  }
+  return n;
+}
+
+/** Builds the process logger from the common options. */
+export function makeLogger(
+  options: {
+    logLevel: typeof LOG_LEVELS[number];
+    logFormat: typeof LOG_FORMATS[number];
+  },
+  fields?: Record<string, unknown>,
+): Logger {
+  return new Logger({
+    level: options.logLevel,
+    format: options.logFormat,
+    ...(fields ? { fields } : {}),
+  });
+}
+
+/** True when text written to stdout may carry ANSI colours. */
+export function stdoutColor(): boolean {
+  try {
+    return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+  } catch {
+    return false;
+  }
+}
+
+/** Writes all of `text` to stdout (a pipe may take it in several writes). */
+export function writeStdout(text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  let off = 0;
+  while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+}

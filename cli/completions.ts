@@ -1,0 +1,354 @@
+/**
+ * `shack completions bash|zsh|fish`: shell completion scripts generated from
+ * the command tree, so they never fall behind the commands.
+ *
+ * @module
+ */
+
+import { Argument, Command, type Option } from "@commander-js/extra-typings";
+import { writeStdout } from "./common.ts";
+
+/** The shells a script can be generated for. */
+export const SHELLS = ["bash", "zsh", "fish"] as const;
+
+/** One of {@link SHELLS}. */
+export type Shell = typeof SHELLS[number];
+
+/** A flattened view of one command for the generators. */
+export interface CompletionNode {
+  /** Command path from the root, e.g. `["sdr", "serve"]`; `[]` is the root. */
+  path: string[];
+  /** Description of the command. */
+  description: string;
+  /** Visible subcommand names with descriptions. */
+  subcommands: { name: string; description: string }[];
+  /** Visible options. */
+  options: {
+    flags: string[];
+    description: string;
+    takesValue: boolean;
+    choices: string[];
+    file: boolean;
+  }[];
+  /** Choices of the first positional argument, if any. */
+  argChoices: string[];
+}
+
+interface CommandInternals {
+  _hidden?: boolean;
+  registeredArguments?: readonly Argument[];
+}
+
+function isHidden(cmd: Command): boolean {
+  return (cmd as unknown as CommandInternals)._hidden === true;
+}
+
+function optionInfo(option: Option) {
+  const flags = [option.short, option.long].filter((f): f is string => !!f);
+  const takesValue = option.required || option.optional;
+  return {
+    flags,
+    description: option.description ?? "",
+    takesValue,
+    choices: [...(option.argChoices ?? [])],
+    file: takesValue && /<(file|path|dir)>/.test(option.flags),
+  };
+}
+
+/**
+ * Walks a commander program into {@link CompletionNode}s, root first,
+ * skipping hidden commands and options.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { Command } from "@commander-js/extra-typings";
+ * import { completionTree } from "./completions.ts";
+ * const program = new Command("x");
+ * program.command("run").option("--fast", "go fast");
+ * const nodes = completionTree(program);
+ * deepEqual(nodes.map((n) => n.path), [[], ["run"], ["help"]]);
+ * ```
+ */
+export function completionTree(program: Command): CompletionNode[] {
+  const nodes: CompletionNode[] = [];
+  const visit = (cmd: Command, path: string[]) => {
+    const subs = (cmd.commands as Command[]).filter((c) => !isHidden(c));
+    const helpOption = {
+      flags: ["-h", "--help"],
+      description: "show help",
+      takesValue: false,
+    };
+    const options = (cmd.options as readonly Option[]).filter((o) => !o.hidden)
+      .map(optionInfo);
+    const args = (cmd as unknown as CommandInternals).registeredArguments ?? [];
+    const node: CompletionNode = {
+      path,
+      description: cmd.description(),
+      subcommands: subs.map((c) => ({
+        name: c.name(),
+        description: c.description(),
+      })),
+      options: [...options, { ...helpOption, choices: [], file: false }],
+      argChoices: [...(args[0]?.argChoices ?? [])],
+    };
+    if (path.length > 0 || subs.length > 0) {
+      if (subs.length > 0 && !node.subcommands.some((s) => s.name === "help")) {
+        node.subcommands.push({
+          name: "help",
+          description: "show help for a command",
+        });
+      }
+    }
+    nodes.push(node);
+    for (const sub of subs) visit(sub, [...path, sub.name()]);
+    if (subs.length > 0) {
+      nodes.push({
+        path: [...path, "help"],
+        description: "show help for a command",
+        subcommands: [],
+        options: [],
+        argChoices: subs.map((c) => c.name()),
+      });
+    }
+  };
+  visit(program, []);
+  return nodes;
+}
+
+function shellWords(words: string[]): string {
+  return words.map((w) => w.replace(/[^\w@%+=:,./-]/g, "")).join(" ");
+}
+
+function bash(name: string, nodes: CompletionNode[]): string {
+  const fn = `_${name.replace(/\W/g, "_")}_complete`;
+  const cases = nodes.map((n) => {
+    const key = n.path.join(" ");
+    const words = [
+      ...n.subcommands.map((s) => s.name),
+      ...n.options.flatMap((o) => o.flags),
+      ...n.argChoices,
+    ];
+    const valued = n.options.filter((o) => o.takesValue);
+    const valueCases = valued.map((o) => {
+      const pattern = o.flags.join("|");
+      const action = o.choices.length > 0
+        ? `COMPREPLY=($(compgen -W "${shellWords(o.choices)}" -- "$cur"))`
+        : o.file
+        ? `COMPREPLY=($(compgen -f -- "$cur"))`
+        : `COMPREPLY=()`;
+      return `        ${pattern}) ${action}; return 0 ;;`;
+    }).join("\n");
+    return `    "${key}")
+      case "$prev" in
+${valueCases}
+      esac
+      COMPREPLY=($(compgen -W "${shellWords(words)}" -- "$cur")) ;;`;
+  }).join("\n");
+  const subsOf = nodes.map((n) =>
+    `    "${n.path.join(" ")}") subs="${
+      shellWords(n.subcommands.map((s) => s.name))
+    }"; valued="${
+      shellWords(n.options.filter((o) => o.takesValue).flatMap((o) => o.flags))
+    }" ;;`
+  ).join("\n");
+  return `# bash completion for ${name}, generated by '${name} completions bash'
+${fn}() {
+  local cur prev cmdpath="" subs valued word i skip=0
+  cur="\${COMP_WORDS[COMP_CWORD]}"
+  prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    word="\${COMP_WORDS[i]}"
+    if ((skip)); then skip=0; continue; fi
+    case "$cmdpath" in
+${subsOf}
+      *) subs=""; valued="" ;;
+    esac
+    if [[ " $valued " == *" $word "* ]]; then skip=1; continue; fi
+    if [[ "$word" != -* && " $subs " == *" $word "* ]]; then
+      cmdpath="\${cmdpath:+$cmdpath }$word"
+    fi
+  done
+  case "$cmdpath" in
+${cases}
+    *) COMPREPLY=() ;;
+  esac
+}
+complete -o default -F ${fn} ${name}
+`;
+}
+
+function zshQuote(text: string): string {
+  return text.replaceAll("'", "'\\''").replaceAll(":", "\\:").replaceAll(
+    "[",
+    "\\[",
+  ).replaceAll(
+    "]",
+    "\\]",
+  );
+}
+
+function zsh(name: string, nodes: CompletionNode[]): string {
+  const subsOf = nodes.map((n) =>
+    `    "${n.path.join(" ")}") subs=(${
+      n.subcommands.map((s) =>
+        `'${zshQuote(s.name)}:${zshQuote(s.description)}'`
+      ).join(" ")
+    }); valued=(${
+      n.options.filter((o) => o.takesValue).flatMap((o) => o.flags).join(" ")
+    }) ;;`
+  ).join("\n");
+  const valueCases = nodes.map((n) => {
+    const inner = n.options.filter((o) => o.takesValue).map((o) => {
+      const action = o.choices.length > 0
+        ? `compadd -- ${o.choices.map((c) => `'${zshQuote(c)}'`).join(" ")}`
+        : o.file
+        ? "_files"
+        : "_message 'value'";
+      return `        ${o.flags.join("|")}) ${action}; return ;;`;
+    }).join("\n");
+    const opts = n.options.map((o) =>
+      o.flags.map((f) => `'${f}:${zshQuote(o.description)}'`).join(" ")
+    ).join(" ");
+    const args = n.argChoices.length > 0
+      ? `\n      compadd -- ${
+        n.argChoices.map((c) => `'${zshQuote(c)}'`).join(" ")
+      }`
+      : "";
+    return `    "${n.path.join(" ")}")
+      case "$prev" in
+${inner}
+      esac
+      local -a opts=(${opts})
+      if [[ "$cur" == -* ]]; then _describe -t options 'option' opts; return; fi
+      (( \${#subs} )) && _describe -t commands 'command' subs${args} ;;`;
+  }).join("\n");
+  return `#compdef ${name}
+# zsh completion for ${name}, generated by '${name} completions zsh'
+_${name.replace(/\W/g, "_")}() {
+  local cur="\${words[CURRENT]}" prev="\${words[CURRENT-1]}" cmdpath="" word i skip=0
+  local -a subs valued names
+  for ((i = 2; i < CURRENT; i++)); do
+    word="\${words[i]}"
+    if ((skip)); then skip=0; continue; fi
+    case "$cmdpath" in
+${subsOf}
+      *) subs=(); valued=() ;;
+    esac
+    if (( \${valued[(Ie)$word]} )); then skip=1; continue; fi
+    names=(\${subs%%:*})
+    if [[ "$word" != -* ]] && (( \${names[(Ie)$word]} )); then
+      cmdpath="\${cmdpath:+$cmdpath }$word"
+    fi
+  done
+  case "$cmdpath" in
+${subsOf}
+  esac
+  case "$cmdpath" in
+${valueCases}
+  esac
+}
+if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then
+  _${name.replace(/\W/g, "_")} "$@"
+else
+  compdef _${name.replace(/\W/g, "_")} ${name}
+fi
+`;
+}
+
+function fishQuote(text: string): string {
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+}
+
+function fish(name: string, nodes: CompletionNode[]): string {
+  const lines = [
+    `# fish completion for ${name}, generated by '${name} completions fish'`,
+    `complete -c ${name} -f`,
+  ];
+  // A command path is "current" when all its words were seen and none of its subcommands.
+  for (const n of nodes) {
+    const seen = n.path.map((p) => `__fish_seen_subcommand_from ${p}`);
+    const notDeeper = n.subcommands.length > 0
+      ? [
+        `not __fish_seen_subcommand_from ${
+          n.subcommands.map((s) => s.name).join(" ")
+        }`,
+      ]
+      : [];
+    const condition = n.path.length === 0 && n.subcommands.length > 0
+      ? `__fish_use_subcommand`
+      : [...seen, ...notDeeper].join("; and ");
+    const cond = condition ? ` -n ${fishQuote(condition)}` : "";
+    for (const s of n.subcommands) {
+      lines.push(
+        `complete -c ${name}${cond} -a ${s.name} -d ${
+          fishQuote(s.description)
+        }`,
+      );
+    }
+    for (const c of n.argChoices) {
+      lines.push(`complete -c ${name}${cond} -a ${fishQuote(c)}`);
+    }
+    for (const o of n.options) {
+      const long = o.flags.find((f) => f.startsWith("--"));
+      const short = o.flags.find((f) => !f.startsWith("--"));
+      let line = `complete -c ${name}${cond}`;
+      if (long) line += ` -l ${long.slice(2)}`;
+      if (short) line += ` -s ${short.slice(1)}`;
+      if (o.takesValue) {
+        line += o.choices.length > 0
+          ? ` -x -a ${fishQuote(o.choices.join(" "))}`
+          : o.file
+          ? " -r -F"
+          : " -x";
+      }
+      line += ` -d ${fishQuote(o.description)}`;
+      lines.push(line);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Generates the completion script for `shell` from the program's commands.
+ *
+ * @example Usage
+ * ```ts
+ * import { match } from "node:assert/strict";
+ * import { Command } from "@commander-js/extra-typings";
+ * import { completionScript } from "./completions.ts";
+ * const program = new Command("x");
+ * program.command("run").option("--mode <m>", "mode");
+ * match(completionScript(program, "bash"), /complete -o default -F _x_complete x/);
+ * ```
+ */
+export function completionScript(program: Command, shell: Shell): string {
+  const nodes = completionTree(program);
+  const name = program.name();
+  switch (shell) {
+    case "bash":
+      return bash(name, nodes);
+    case "zsh":
+      return zsh(name, nodes);
+    case "fish":
+      return fish(name, nodes);
+  }
+}
+
+/** Builds the `completions` command; `root` returns the whole program. */
+export function completionsCommand(root: () => Command) {
+  return new Command("completions")
+    .description("print a shell completion script")
+    .addArgument(new Argument("<shell>", "the shell").choices(SHELLS))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ shack completions bash > /etc/bash_completion.d/shack
+  $ shack completions zsh > "\${fpath[1]}/_shack"
+  $ shack completions fish > ~/.config/fish/completions/shack.fish`,
+    )
+    .action((shell) => {
+      writeStdout(completionScript(root(), shell));
+    });
+}

@@ -1,0 +1,157 @@
+/**
+ * `shack doctor`: runs health checks and reports them as a table, as JSON,
+ * or only through the exit code (0 ok, 1 warnings, 2 failures, 78 bad config).
+ *
+ * @module
+ */
+
+import { Command, Option } from "@commander-js/extra-typings";
+import { setTimeout as delay } from "node:timers/promises";
+import { defaultChecks } from "../lib/doctor/checks/mod.ts";
+import { renderJson, renderTable } from "../lib/doctor/render.ts";
+import { runChecks } from "../lib/doctor/runner.ts";
+import type { Check } from "../lib/doctor/types.ts";
+import { Shutdown } from "../lib/core/shutdown.ts";
+import { VERSION } from "../lib/version.ts";
+import {
+  configOption,
+  logFormatOption,
+  logLevelOption,
+  makeLogger,
+  positiveSeconds,
+  stdoutColor,
+} from "./common.ts";
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Picks the checks named by `--check` (a name or a prefix ending in "."). */
+export function selectChecks(
+  all: readonly Check[],
+  names: readonly string[],
+): Check[] {
+  if (names.length === 0) return [...all];
+  const unknown = names.filter((n) =>
+    !all.some((c) =>
+      c.name === n || c.name.startsWith(n.endsWith(".") ? n : n + ".")
+    )
+  );
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown check ${unknown.map((n) => `"${n}"`).join(", ")}; known: ${
+        all.map((c) => c.name).join(", ")
+      }`,
+    );
+  }
+  return all.filter((c) =>
+    names.some((n) =>
+      c.name === n || c.name.startsWith(n.endsWith(".") ? n : n + ".")
+    )
+  );
+}
+
+/** Builds the `doctor` command. */
+export function doctorCommand() {
+  return new Command("doctor")
+    .description("check the runtime, the configuration and running services")
+    .addOption(configOption())
+    .addOption(
+      new Option("--json", "print the report as JSON (schema shack.doctor/v1)"),
+    )
+    .addOption(new Option("-q, --quiet", "print only warnings and failures"))
+    .addOption(
+      new Option("--check <name>", "run only this check or group (repeatable)")
+        .argParser(collect),
+    )
+    .addOption(
+      new Option("--timeout <seconds>", "time each check may take")
+        .argParser(positiveSeconds)
+        .default(5)
+        .env("SHACK_DOCTOR_TIMEOUT"),
+    )
+    .addOption(
+      new Option(
+        "--watch <seconds>",
+        "run the checks again every SECONDS until stopped",
+      )
+        .argParser(positiveSeconds),
+    )
+    .addOption(new Option("--list", "list the checks and exit"))
+    .addOption(logLevelOption())
+    .addOption(logFormatOption())
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 all ok, 1 warnings, 2 failures, 78 invalid configuration.
+
+Examples:
+  $ shack doctor
+  $ shack doctor --json | jq .status
+  $ shack doctor --config shack.toml --check config
+  $ shack doctor --watch 10 --quiet`,
+    )
+    .action(async (opts) => {
+      const log = makeLogger(opts, { cmd: "doctor" });
+      const all = defaultChecks();
+      if (opts.list) {
+        for (const c of all) {
+          console.log(`${c.name.padEnd(22)} ${c.description}`);
+        }
+        Deno.exitCode = 0;
+        return;
+      }
+      let checks: Check[];
+      try {
+        checks = selectChecks(all, opts.check ?? []);
+      } catch (error) {
+        console.error(`error: ${(error as Error).message}`);
+        Deno.exitCode = 2;
+        return;
+      }
+      const runOnce = async (signal?: AbortSignal) => {
+        const report = await runChecks(checks, {
+          ...(opts.config !== undefined ? { configPath: opts.config } : {}),
+          timeoutMs: opts.timeout * 1000,
+          version: VERSION,
+          ...(signal ? { signal } : {}),
+        });
+        if (opts.json) {
+          console.log(opts.watch ? JSON.stringify(report) : renderJson(report));
+        } else {
+          const text = renderTable(report, {
+            color: stdoutColor(),
+            ...(opts.quiet ? { quiet: true } : {}),
+          });
+          if (text) console.log(text);
+        }
+        return report.exitCode;
+      };
+      if (opts.watch === undefined) {
+        Deno.exitCode = await runOnce();
+        return;
+      }
+      const shutdown = new Shutdown({
+        onEvent: (e) => {
+          if (e.type === "signal") {
+            log.info("signal received", { signal: e.signal });
+          }
+        },
+      }).install();
+      let wake = new AbortController();
+      shutdown.onReload(() => wake.abort());
+      shutdown.signal.addEventListener("abort", () => wake.abort(), {
+        once: true,
+      });
+      while (!shutdown.stopping) {
+        await runOnce(shutdown.signal);
+        try {
+          await delay(opts.watch * 1000, undefined, { signal: wake.signal });
+        } catch {
+          wake = new AbortController();
+        }
+      }
+      const result = await shutdown.done;
+      Deno.exitCode = result.exitCode;
+    });
+}
