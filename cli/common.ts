@@ -6,7 +6,11 @@
  * @module
  */
 
-import { InvalidArgumentError, Option } from "@commander-js/extra-typings";
+import {
+  type Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
 import { LOG_FORMATS, LOG_LEVELS, Logger } from "../lib/core/log.ts";
 
 /** `--config FILE` (env `SHACK_CONFIG`). */
@@ -110,4 +114,23 @@ export function writeStdout(text: string): void {
   const bytes = new TextEncoder().encode(text);
   let off = 0;
   while (off < bytes.length) off += Deno.stdout.writeSync(bytes.subarray(off));
+}
+
+const FALSE_WORDS = new Set(["", "0", "false", "no", "off"]);
+
+/**
+ * Commander sets a boolean option to true whenever its environment variable
+ * exists, even as `SHACK_DOCTOR_JSON=0`. This turns `0`, `false`, `no`, `off`
+ * and the empty string back into false (run before each action).
+ */
+export function applyBooleanEnv(cmd: Command): void {
+  for (const option of cmd.options) {
+    if (!option.envVar || option.required || option.optional) continue;
+    const key = option.attributeName();
+    if (cmd.getOptionValueSource(key) !== "env") continue;
+    const raw = Deno.env.get(option.envVar) ?? "";
+    if (FALSE_WORDS.has(raw.trim().toLowerCase())) {
+      cmd.setOptionValueWithSource(key, false, "env");
+    }
+  }
 }

@@ -22,8 +22,10 @@ import {
   stdoutColor,
 } from "./common.ts";
 
+/** Collects a repeatable option; commas also separate names (for the env var). */
 function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
+  const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
+  return [...(previous ?? []), ...names];
 }
 
 /** Picks the checks named by `--check` (a name or a prefix ending in "."). */
@@ -57,12 +59,20 @@ export function doctorCommand() {
     .description("check the runtime, the configuration and running services")
     .addOption(configOption())
     .addOption(
-      new Option("--json", "print the report as JSON (schema shack.doctor/v1)"),
+      new Option("--json", "print the report as JSON (schema shack.doctor/v1)")
+        .env("SHACK_DOCTOR_JSON"),
     )
-    .addOption(new Option("-q, --quiet", "print only warnings and failures"))
     .addOption(
-      new Option("--check <name>", "run only this check or group (repeatable)")
-        .argParser(collect),
+      new Option("-q, --quiet", "print only warnings and failures")
+        .env("SHACK_DOCTOR_QUIET"),
+    )
+    .addOption(
+      new Option(
+        "--check <name>",
+        "run only this check or group (repeatable, or comma-separated)",
+      )
+        .argParser(collect)
+        .env("SHACK_DOCTOR_CHECK"),
     )
     .addOption(
       new Option("--timeout <seconds>", "time each check may take")
@@ -75,7 +85,8 @@ export function doctorCommand() {
         "--watch <seconds>",
         "run the checks again every SECONDS until stopped",
       )
-        .argParser(positiveSeconds),
+        .argParser(positiveSeconds)
+        .env("SHACK_DOCTOR_WATCH"),
     )
     .addOption(new Option("--list", "list the checks and exit"))
     .addOption(logLevelOption())

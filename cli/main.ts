@@ -11,6 +11,7 @@ import { ExitCode } from "../lib/core/exit_codes.ts";
 import { VERSION } from "../lib/version.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
+import { applyBooleanEnv } from "./common.ts";
 
 /** Builds the whole command tree (used by main and by the completion generator). */
 export function buildProgram(): Command {
@@ -47,6 +48,10 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
     for (const sub of cmd.commands) configure(sub as Command);
   };
   configure(program as unknown as Command);
+  program.hook(
+    "preAction",
+    (_root, action) => applyBooleanEnv(action as unknown as Command),
+  );
   return program as unknown as Command;
 }
 

@@ -147,3 +147,31 @@ Deno.test("shack doctor --watch: SIGINT exits 0", async () => {
   equal(r.code, 0, r.stderr);
   equal(JSON.parse(r.stdout.trim().split("\n")[0]).status, "ok");
 });
+
+Deno.test("every doctor option has a SHACK_ env var; boolean env vars honour 0/false", async () => {
+  const help = await runShack(["doctor", "--help"]);
+  for (
+    const name of [
+      "SHACK_DOCTOR_JSON",
+      "SHACK_DOCTOR_QUIET",
+      "SHACK_DOCTOR_CHECK",
+      "SHACK_DOCTOR_WATCH",
+    ]
+  ) {
+    match(help.stdout, new RegExp(`env:\\s+${name}`));
+  }
+  const json = await runShack(["doctor"], {
+    env: { SHACK_DOCTOR_JSON: "1", SHACK_DOCTOR_CHECK: "runtime.deno,config" },
+  });
+  equal(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout);
+  equal(
+    doc.checks.map((c: { name: string }) => c.name).join(","),
+    "runtime.deno,config",
+  );
+  const text = await runShack(["doctor", "--check", "runtime.deno"], {
+    env: { SHACK_DOCTOR_JSON: "0" },
+  });
+  equal(text.code, 0, text.stderr);
+  match(text.stdout, /^✓ runtime\.deno/m);
+});
