@@ -33,6 +33,19 @@ export interface HistogramOptions<L extends string = string>
   buckets?: readonly number[];
 }
 
+/** What a `collect` callback returns: one value, or one value per label set. */
+export type Collected = number | { labels: Labels; value: number }[];
+
+/**
+ * Options of a counter. With `collect`, the count is kept elsewhere (e.g. a
+ * state machine's own counters) and read at every render.
+ */
+export interface CounterOptions<L extends string = string>
+  extends MetricOptions<L> {
+  /** Called at every render; returns the total, or totals per label set. */
+  collect?: () => Collected;
+}
+
 /** Options of a gauge whose value is read at scrape time. */
 export interface GaugeOptions<L extends string = string>
   extends MetricOptions<L> {
@@ -156,6 +169,24 @@ abstract class Metric<L extends string, S> {
   abstract render(): string;
 }
 
+/** Stores collected values as the metric's series (replacing the old ones). */
+function applyCollected(
+  metric: {
+    reset(): void;
+    setCollected(value: number, labels?: Labels): void;
+  },
+  collected: Collected,
+): void {
+  if (typeof collected === "number") {
+    metric.setCollected(collected);
+    return;
+  }
+  metric.reset();
+  for (const { labels, value } of collected) {
+    metric.setCollected(value, labels);
+  }
+}
+
 /**
  * A monotonically increasing count.
  *
@@ -172,6 +203,18 @@ abstract class Metric<L extends string, S> {
 export class Counter<L extends string = string>
   extends Metric<L, { value: number }> {
   readonly type = "counter" as const;
+  #collect: CounterOptions["collect"];
+
+  constructor(options: CounterOptions<L>) {
+    super(options);
+    this.#collect = options.collect;
+  }
+
+  /** Sets a series to a collected value (used by `collect` callbacks). */
+  setCollected(value: number, labels?: Labels): void {
+    const s = this.state(labels);
+    if (s) s.value = value;
+  }
 
   protected initial(): { value: number } {
     return { value: 0 };
@@ -195,6 +238,7 @@ export class Counter<L extends string = string>
   }
 
   render(): string {
+    if (this.#collect) applyCollected(this, this.#collect());
     let out = this.header();
     if (this.series.size === 0 && this.labelNames.length === 0) {
       return out + `${this.name} 0\n`;
@@ -230,6 +274,12 @@ export class Gauge<L extends string = string>
     this.#collect = options.collect;
   }
 
+  /** Sets a series to a collected value (used by `collect` callbacks). */
+  setCollected(value: number, labels?: Labels): void {
+    const s = this.state(labels);
+    if (s) s.value = value;
+  }
+
   protected initial(): { value: number } {
     return { value: 0 };
   }
@@ -258,17 +308,7 @@ export class Gauge<L extends string = string>
   }
 
   render(): string {
-    if (this.#collect) {
-      const collected = this.#collect();
-      if (typeof collected === "number") {
-        this.set(collected);
-      } else {
-        this.reset();
-        for (const { labels, value } of collected) {
-          this.set(value, labels as never);
-        }
-      }
-    }
+    if (this.#collect) applyCollected(this, this.#collect());
     let out = this.header();
     if (this.series.size === 0 && this.labelNames.length === 0) {
       return out + `${this.name} 0\n`;
@@ -399,7 +439,7 @@ export class Registry {
   }
 
   /** Registers a counter. */
-  counter<L extends string = never>(options: MetricOptions<L>): Counter<L> {
+  counter<L extends string = never>(options: CounterOptions<L>): Counter<L> {
     return this.#add(
       new Counter<L>({ ...options, name: this.#prefix + options.name }),
     );

@@ -125,3 +125,25 @@ Deno.test("Unlabelled metrics render 0 before their first update", () => {
   match(text, /^c_total 0$/m);
   match(text, /^h_count 0$/m);
 });
+
+Deno.test("Counter collect() reads totals kept elsewhere at render time", () => {
+  const reg = new Registry();
+  const drops = { short: 2, busy: 0 };
+  reg.counter({
+    name: "drops_total",
+    help: "x",
+    labelNames: ["reason"] as const,
+    collect: () =>
+      Object.entries(drops).map(([reason, value]) => ({
+        labels: { reason },
+        value,
+      })),
+  });
+  let text = reg.render();
+  match(text, /^# TYPE drops_total counter$/m);
+  match(text, /^drops_total\{reason="short"\} 2$/m);
+  match(text, /^drops_total\{reason="busy"\} 0$/m);
+  drops.busy = 5;
+  text = reg.render();
+  match(text, /^drops_total\{reason="busy"\} 5$/m);
+});
