@@ -1,0 +1,173 @@
+// The reflector over real UDP sockets and a real HTTP port on loopback.
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { YsfServer } from "../../lib/ysf/server.ts";
+import {
+  buildStatusQuery,
+  buildUnlink,
+  buildVersionQuery,
+} from "../../lib/ysf/packets.ts";
+import { transmission } from "./_reflector_harness.ts";
+import { tag, UdpClient, until } from "./_udp_client.ts";
+
+async function start(
+  reflector: Parameters<typeof YsfServer.start>[0]["reflector"],
+) {
+  return await YsfServer.start({
+    reflector,
+    bind: ["127.0.0.1"],
+    port: 0,
+    http: { hostname: "127.0.0.1", port: 0 },
+  });
+}
+
+function target(server: YsfServer) {
+  return { hostname: "127.0.0.1", port: server.sockets[0].port };
+}
+
+Deno.test("YsfServer over UDP: link, status, version, unlink, and the HTTP API", async () => {
+  const server = await start({
+    name: "PEER G4KLX",
+    description: "Loopback test",
+  });
+  const a = new UdpClient(target(server));
+  try {
+    await a.link("GW1ABC");
+    equal(new TextDecoder().decode(a.received[0]), "YSFPREFLECTOR ");
+
+    const status = a.next((d) => tag(d) === "YSFS");
+    await a.send(buildStatusQuery());
+    equal(
+      new TextDecoder().decode(await status),
+      "YSFS94296PEER G4KLX      Loopback test 001",
+    );
+
+    const version = a.next((d) => tag(d) === "YSFV");
+    await a.send(buildVersionQuery());
+    match(new TextDecoder().decode(await version), /^YSFVshack \d+\.\d+\.\d+/);
+
+    const base = `http://127.0.0.1:${server.httpAddr!.port}`;
+    const api = await (await fetch(`${base}/api/status`)).json();
+    equal(api.clients.length, 1);
+    equal(api.clients[0].callsign, "GW1ABC");
+    const health = await fetch(`${base}/healthz`);
+    equal(health.status, 200);
+    equal((await health.json()).checks.clients.count, 1);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    match(metrics, /^shack_ysf_clients 1$/m);
+    match(metrics, /^shack_ysf_packets_in_total\{type="poll"\} 1$/m);
+    match(metrics, /^shack_ysf_packets_out_total\{kind="status"\} 1$/m);
+    equal((await fetch(`${base}/nope`)).status, 404);
+    await (await fetch(`${base}/api/status`, { method: "POST" })).body
+      ?.cancel();
+
+    await a.send(buildUnlink("GW1ABC"));
+    await until(() => server.core.sizes.clients === 0, 5000, "unlink");
+  } finally {
+    await a.close();
+    await server.close();
+  }
+});
+
+Deno.test("YsfServer over UDP: a stream reaches the others in its room only, never the sender", async () => {
+  const server = await start({
+    name: "ROOMS",
+    dgidList: [10, 20],
+    defaultDgid: 10,
+    prefix: false,
+    keepAliveMs: 0,
+  });
+  const talker = new UdpClient(target(server));
+  const inRoom = [new UdpClient(target(server)), new UdpClient(target(server))];
+  const otherRoom = new UdpClient(target(server));
+  const unlinked = new UdpClient(target(server));
+  try {
+    await talker.link("GW1TLK");
+    for (const [i, c] of inRoom.entries()) await c.link(`GW${i}LSN`);
+    await otherRoom.link("GW9OTH-20");
+    const tx = transmission({
+      dgid: 10,
+      gateway: "GW1TLK",
+      source: "G4ABC",
+      count: 5,
+    });
+    const frames = [tx.header, ...tx.body, tx.terminator];
+    for (const f of frames) await talker.send(f);
+    for (const c of inRoom) {
+      await until(
+        () => c.count("YSFD") === frames.length,
+        5000,
+        "relayed frames",
+      );
+      const got = c.received.filter((d) => tag(d) === "YSFD");
+      deepEqual(got, frames, "relayed bytes differ from what was sent");
+    }
+    // An unlinked address is ignored, and nothing comes back to the talker.
+    await unlinked.send(tx.header);
+    await until(
+      () => server.core.counters.drops.unlinked === 1,
+      5000,
+      "unlinked drop",
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    equal(talker.count("YSFD"), 0);
+    equal(otherRoom.count("YSFD"), 0);
+    for (const c of inRoom) equal(c.count("YSFD"), frames.length);
+    equal(server.core.snapshot().lastHeard[0].source.trim(), "G4ABC");
+  } finally {
+    for (const c of [talker, ...inRoom, otherRoom, unlinked]) await c.close();
+    await server.close();
+  }
+});
+
+Deno.test("YsfServer over UDP: auxiliary port puts its clients in its DG-ID and answers as its alias", async () => {
+  const server = await YsfServer.start({
+    reflector: {
+      name: "MAIN REF",
+      dgidList: [10, 30],
+      defaultDgid: 10,
+      keepAliveMs: 0,
+    },
+    bind: ["127.0.0.1"],
+    port: 0,
+    auxPorts: [{
+      dgid: 30,
+      port: 0,
+      alias: { name: "OLD REF", description: "Room 30" },
+    }],
+  });
+  const auxSocket = server.sockets.find((s) => s.dgid === 30)!;
+  const aux = new UdpClient({ hostname: "127.0.0.1", port: auxSocket.port });
+  try {
+    await aux.link("GW3AUX");
+    equal(server.core.snapshot().clients[0].room, 30);
+    const status = aux.next((d) => tag(d) === "YSFS");
+    await aux.send(buildStatusQuery());
+    match(
+      new TextDecoder().decode(await status),
+      /^YSFS\d{5}OLD REF {9}Room 30 {7}001$/,
+    );
+  } finally {
+    await aux.close();
+    await server.close();
+  }
+});
+
+Deno.test("YsfServer.close() ends every receive loop with clients linked", async () => {
+  const server = await start({ name: "CLOSE" });
+  const clients = Array.from(
+    { length: 20 },
+    // Spread over loopback addresses: 16 per address is the per-IP limit.
+    (_, i) => new UdpClient(target(server), `127.0.0.${2 + (i % 4)}`),
+  );
+  try {
+    await Promise.all(clients.map((c, i) => c.link(`GW${i}CLS`)));
+    equal(server.core.sizes.clients, 20);
+    const started = performance.now();
+    await server.close();
+    ok(performance.now() - started < 1000);
+    equal(server.health().status, "failing");
+  } finally {
+    for (const c of clients) await c.close();
+    await server.close();
+  }
+});
