@@ -5,12 +5,16 @@
  * @module
  */
 
-import { Command, Option } from "@commander-js/extra-typings";
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
 import { setTimeout as delay } from "node:timers/promises";
 import { defaultChecks } from "../lib/doctor/checks/mod.ts";
 import { renderJson, renderTable } from "../lib/doctor/render.ts";
 import { runChecks } from "../lib/doctor/runner.ts";
-import type { Check } from "../lib/doctor/types.ts";
+import type { Check, CheckTarget } from "../lib/doctor/types.ts";
 import { Shutdown } from "../lib/core/shutdown.ts";
 import { VERSION } from "../lib/version.ts";
 import {
@@ -26,6 +30,33 @@ import {
 function collect(value: string, previous: string[] | undefined): string[] {
   const names = value.split(",").map((n) => n.trim()).filter((n) => n !== "");
   return [...(previous ?? []), ...names];
+}
+
+/** Service kinds `--target` accepts (those with a probe). */
+export const TARGET_KINDS = ["ysf"] as const;
+
+/** Collects `--target KIND=ADDRESS` values; commas separate several (for the env var). */
+export function collectTargets(
+  value: string,
+  previous: CheckTarget[] | undefined,
+): CheckTarget[] {
+  const out = [...(previous ?? [])];
+  for (
+    const item of value.split(",").map((v) => v.trim()).filter((v) => v !== "")
+  ) {
+    const eq = item.indexOf("=");
+    const kind = eq > 0 ? item.slice(0, eq) : "";
+    const address = eq > 0 ? item.slice(eq + 1).trim() : "";
+    if (!(TARGET_KINDS as readonly string[]).includes(kind) || address === "") {
+      throw new InvalidArgumentError(
+        `expected KIND=ADDRESS with KIND one of ${
+          TARGET_KINDS.join(", ")
+        }, found "${item}"`,
+      );
+    }
+    out.push({ kind, address, source: "command line" });
+  }
+  return out;
 }
 
 /** Picks the checks named by `--check` (a name or a prefix ending in "."). */
@@ -75,6 +106,16 @@ export function doctorCommand() {
         .env("SHACK_DOCTOR_CHECK"),
     )
     .addOption(
+      new Option(
+        "--target <kind=address>",
+        `probe a running service without a config file (repeatable; kinds: ${
+          TARGET_KINDS.join(", ")
+        })`,
+      )
+        .argParser(collectTargets)
+        .env("SHACK_DOCTOR_TARGET"),
+    )
+    .addOption(
       new Option("--timeout <seconds>", "time each check may take")
         .argParser(positiveSeconds)
         .default(5)
@@ -100,7 +141,8 @@ Examples:
   $ shack doctor
   $ shack doctor --json | jq .status
   $ shack doctor --config shack.toml --check config
-  $ shack doctor --watch 10 --quiet`,
+  $ shack doctor --watch 10 --quiet
+  $ shack doctor --target ysf=127.0.0.1:42000 --check ysf`,
     )
     .action(async (opts) => {
       const log = makeLogger(opts, { cmd: "doctor" });
@@ -123,6 +165,7 @@ Examples:
       const runOnce = async (signal?: AbortSignal) => {
         const report = await runChecks(checks, {
           ...(opts.config !== undefined ? { configPath: opts.config } : {}),
+          ...(opts.target !== undefined ? { targets: opts.target } : {}),
           timeoutMs: opts.timeout * 1000,
           version: VERSION,
           ...(signal ? { signal } : {}),

@@ -10,6 +10,7 @@ import {
   type Check,
   type CheckOutcome,
   type CheckResult,
+  type CheckTarget,
   DOCTOR_SCHEMA,
   type DoctorReport,
 } from "./types.ts";
@@ -18,6 +19,8 @@ import {
 export interface RunChecksOptions {
   /** The `--config` file, passed to every check. */
   configPath?: string;
+  /** Services to probe, passed to every check. */
+  targets?: readonly CheckTarget[];
   /** Default per-check timeout in milliseconds (a check's own `timeoutMs` wins). Default 5000. */
   timeoutMs?: number;
   /** Cancels every running check. */
@@ -58,6 +61,9 @@ async function runOne(
         check.run({
           ...(options.configPath !== undefined
             ? { configPath: options.configPath }
+            : {}),
+          ...(options.targets !== undefined
+            ? { targets: options.targets }
             : {}),
           signal,
         })

@@ -21,10 +21,22 @@ export interface CheckOutcome {
   configError?: boolean;
 }
 
+/** A service to probe, from `--target KIND=ADDRESS` or the config file. */
+export interface CheckTarget {
+  /** The service kind: `ysf`, `sdr`, `audio`, `bridge`. */
+  kind: string;
+  /** Where it listens: `host:port` or a URL. */
+  address: string;
+  /** Where the target came from. */
+  source: "command line" | "config";
+}
+
 /** What every check receives. */
 export interface CheckContext {
   /** The `--config` file, when one was given. */
   configPath?: string;
+  /** Services to probe. */
+  targets?: readonly CheckTarget[];
   /** Aborted when the check's timeout passes or the run is cancelled. */
   signal: AbortSignal;
 }

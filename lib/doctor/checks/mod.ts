@@ -7,6 +7,7 @@
 import type { Check } from "../types.ts";
 import { configCheck } from "./config.ts";
 import { denoVersionCheck, permissionsCheck } from "./runtime.ts";
+import { ysfStatusCheck } from "./ysf.ts";
 
 /**
  * Every default check, in report order.
@@ -19,5 +20,5 @@ import { denoVersionCheck, permissionsCheck } from "./runtime.ts";
  * ```
  */
 export function defaultChecks(): Check[] {
-  return [denoVersionCheck, permissionsCheck, configCheck];
+  return [denoVersionCheck, permissionsCheck, configCheck, ysfStatusCheck];
 }
