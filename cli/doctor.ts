@@ -17,6 +17,7 @@ import { runChecks } from "../lib/doctor/runner.ts";
 import type { Check, CheckTarget } from "../lib/doctor/types.ts";
 import { Shutdown } from "../lib/core/shutdown.ts";
 import { VERSION } from "../lib/version.ts";
+import { loadShackConfig } from "../lib/config.ts";
 import {
   configOption,
   logFormatOption,
@@ -57,6 +58,33 @@ export function collectTargets(
     out.push({ kind, address, source: "command line" });
   }
   return out;
+}
+
+function localAddress(bind: readonly string[], port: number): string {
+  const host = bind.find((b) => b !== "0.0.0.0" && b !== "::") ??
+    (bind.includes("::") && !bind.includes("0.0.0.0") ? "::1" : "127.0.0.1");
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * The services a config file configures, as probe targets. A file that does
+ * not load gives none (the config check reports why).
+ */
+export async function configTargets(path: string): Promise<CheckTarget[]> {
+  try {
+    const { config } = await loadShackConfig(path);
+    const out: CheckTarget[] = [];
+    if (config.ysf) {
+      out.push({
+        kind: "ysf",
+        address: localAddress(config.ysf.bind, config.ysf.port),
+        source: "config",
+      });
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }
 
 /** Picks the checks named by `--check` (a name or a prefix ending in "."). */
@@ -163,9 +191,15 @@ Examples:
         return;
       }
       const runOnce = async (signal?: AbortSignal) => {
+        const targets = [
+          ...(opts.target ?? []),
+          ...(opts.config !== undefined
+            ? await configTargets(opts.config)
+            : []),
+        ];
         const report = await runChecks(checks, {
           ...(opts.config !== undefined ? { configPath: opts.config } : {}),
-          ...(opts.target !== undefined ? { targets: opts.target } : {}),
+          targets,
           timeoutMs: opts.timeout * 1000,
           version: VERSION,
           ...(signal ? { signal } : {}),

@@ -11,6 +11,7 @@ import { ExitCode } from "../lib/core/exit_codes.ts";
 import { VERSION } from "../lib/version.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
+import { ysfCommand } from "./ysf.ts";
 import { applyBooleanEnv } from "./common.ts";
 
 /** Builds the whole command tree (used by main and by the completion generator). */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
       "after",
       `
 Examples:
+  $ shack ysf reflect --config pysfreflector.ini
   $ shack doctor                   check this machine and the configuration
   $ shack doctor --json            the same, for scripts
   $ shack completions bash > /etc/bash_completion.d/shack
@@ -37,6 +39,7 @@ Examples:
 Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
 130/143 when a second SIGINT/SIGTERM forces the stop.`,
     );
+  program.addCommand(ysfCommand());
   program.addCommand(doctorCommand());
   program.addCommand(completionsCommand(() => program as unknown as Command));
   // addCommand() does not pass settings down: every command reports usage errors the same way.

@@ -1,7 +1,8 @@
 /**
  * shack's own configuration file (`shack.toml`): one section per service.
- * Each service issue adds its section here as it lands; a section this
- * version does not know is reported as a warning, not silently ignored.
+ * Each service adds its section here as it lands (`[log]`, `[ysf]`); a
+ * section this version does not know is reported as a warning, not
+ * silently ignored.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { type Infer, s } from "./core/config/schema.ts";
 import { loadConfig } from "./core/config/load.ts";
 import { formatConfigIssue } from "./core/config/errors.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "./core/log.ts";
+import { ysfConfigSchema } from "./ysf/config/toml_config.ts";
 
 /**
  * The schema of `shack.toml`.
@@ -27,6 +29,8 @@ export const shackConfigSchema = s.object({
     level: s.enum(LOG_LEVELS).default("info"),
     format: s.enum(LOG_FORMATS).default("text"),
   }, { unknownKeys: "error" }).default({}),
+  /** `shack ysf reflect` (see lib/ysf/config). */
+  ysf: ysfConfigSchema.optional(),
 }, { unknownKeys: "warn" });
 
 /** The validated contents of `shack.toml`. */

@@ -3,6 +3,7 @@ export const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 export const PERMS = [
   "--allow-env=SHACK_*,NO_COLOR",
   "--allow-read",
+  "--allow-write",
   "--allow-net",
   "--allow-sys",
 ];

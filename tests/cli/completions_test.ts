@@ -37,6 +37,7 @@ Deno.test("completionTree() mirrors the command tree", () => {
   const nodes = completionTree(buildProgram());
   const root = nodes.find((n) => n.path.length === 0)!;
   deepEqual(root.subcommands.map((s) => s.name), [
+    "ysf",
     "doctor",
     "completions",
     "help",
@@ -57,6 +58,7 @@ Deno.test("bash completion completes commands, options and choices", async () =>
   const script = completionScript(buildProgram(), "bash");
   deepEqual(await bashComplete(script, "shack d"), ["doctor"]);
   deepEqual(await bashComplete(script, "shack "), [
+    "ysf",
     "doctor",
     "completions",
     "help",
@@ -67,6 +69,9 @@ Deno.test("bash completion completes commands, options and choices", async () =>
   ]);
   ok((await bashComplete(script, "shack doctor --"))
     .includes("--json"));
+  // Nested commands: `shack ysf <TAB>` and the options of `shack ysf reflect`.
+  deepEqual(await bashComplete(script, "shack ysf "), ["reflect", "help", "-h", "--help"]);
+  ok((await bashComplete(script, "shack ysf reflect --")).includes("--http-port"));
   deepEqual(await bashComplete(script, "shack doctor --log-level "), [
     "debug",
     "info",

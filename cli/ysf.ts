@@ -1,0 +1,191 @@
+/**
+ * `shack ysf reflect`: a YSF reflector that reads shack.toml's `[ysf]`, a
+ * pYSFReflector3 `pysfreflector.ini` or a G4KLX `YSFReflector.ini`.
+ *
+ * @module
+ */
+
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
+import { Shutdown } from "../lib/core/shutdown.ts";
+import { ExitCode } from "../lib/core/exit_codes.ts";
+import { loadYsfConfig } from "../lib/ysf/config.ts";
+import {
+  applyYsfCliOverrides,
+  type YsfCliOverrides,
+} from "../lib/ysf/config/overrides.ts";
+import {
+  YSF_DEFAULTS,
+  type YsfServiceConfig,
+} from "../lib/ysf/config/service_config.ts";
+import { YsfService } from "../lib/ysf/service.ts";
+import {
+  configOption,
+  intInRange,
+  logFormatOption,
+  logLevelOption,
+  makeLogger,
+} from "./common.ts";
+
+function collectBind(value: string, previous: string[] | undefined): string[] {
+  const list = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+  if (list.length === 0) throw new InvalidArgumentError("expected an address");
+  return [...(previous ?? []), ...list];
+}
+
+/** The configuration used when no file is given: pYSFReflector3 defaults, rooms mode. */
+export function defaultYsfConfig(): YsfServiceConfig {
+  return {
+    format: "toml",
+    file: "(defaults)",
+    contact: "",
+    web: "",
+    notes: [],
+    reflector: {
+      ...YSF_DEFAULTS.reflector("rooms"),
+      name: "SHACK",
+      description: "",
+      id: 0,
+    },
+    network: { bind: ["::"], port: YSF_DEFAULTS.port, auxPorts: [] },
+    httpPort: YSF_DEFAULTS.httpPort,
+    files: {
+      checkRe: YSF_DEFAULTS.checkRe("rooms"),
+      reloadMinutes: YSF_DEFAULTS.reloadMinutes,
+      roomDatabaseMaxEntries: YSF_DEFAULTS.roomDatabaseMaxEntries,
+    },
+    monitor: { enabled: false, bind: "127.0.0.1", port: YSF_DEFAULTS.port + 1 },
+    aprs: { enabled: false, server: "", port: 14580, ssid: "" },
+  };
+}
+
+/** Builds `ysf` with its `reflect` subcommand. */
+export function ysfCommand() {
+  const ysf = new Command("ysf").description("Yaesu System Fusion services");
+  ysf.addCommand(
+    new Command("reflect")
+      .description(
+        "run a YSF reflector (G4KLX YSFReflector and pYSFReflector3 compatible)",
+      )
+      .addOption(configOption())
+      .addOption(
+        new Option(
+          "--bind <address>",
+          "address to bind (repeatable; default :: = IPv6 and IPv4)",
+        )
+          .argParser(collectBind)
+          .env("SHACK_YSF_BIND"),
+      )
+      .addOption(
+        new Option("-p, --port <port>", "UDP port (default 42000)")
+          .argParser(intInRange(1, 65535))
+          .env("SHACK_YSF_PORT"),
+      )
+      .addOption(
+        new Option(
+          "--http-port <port>",
+          "HTTP port for /healthz, /metrics and /api (default 42080)",
+        )
+          .argParser(intInRange(1, 65535))
+          .env("SHACK_YSF_HTTP_PORT"),
+      )
+      .addOption(
+        new Option("--name <name>", "reflector name (16 characters)").env(
+          "SHACK_YSF_NAME",
+        ),
+      )
+      .addOption(
+        new Option(
+          "--description <text>",
+          "reflector description (14 characters)",
+        )
+          .env("SHACK_YSF_DESCRIPTION"),
+      )
+      .addOption(
+        new Option("--id <id>", "status id (default: hash of the name)")
+          .argParser(intInRange(0, 99999))
+          .env("SHACK_YSF_ID"),
+      )
+      .addOption(logLevelOption())
+      .addOption(logFormatOption())
+      .addHelpText(
+        "after",
+        `
+The config file may be shack.toml (its [ysf] table), pYSFReflector3's
+pysfreflector.ini or G4KLX's YSFReflector.ini, read unchanged. A G4KLX file
+gives single-room mode (everyone hears everyone); the others DG-ID rooms.
+SIGHUP reloads the config and the deny/block/home files without unlinking.
+
+Examples:
+  $ shack ysf reflect --name "SHACK REF" --description "Home lab"
+  $ shack ysf reflect --config /etc/pysfreflector.ini
+  $ shack ysf reflect --config YSFReflector.ini --port 42001 --http-port 8080`,
+      )
+      .action(async (opts) => {
+        const log = makeLogger(opts, { service: "ysf" });
+        const overrides: YsfCliOverrides = {
+          ...(opts.bind ? { bind: opts.bind } : {}),
+          ...(opts.port !== undefined ? { port: opts.port } : {}),
+          ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
+          ...(opts.name !== undefined ? { name: opts.name } : {}),
+          ...(opts.description !== undefined
+            ? { description: opts.description }
+            : {}),
+          ...(opts.id !== undefined ? { id: opts.id } : {}),
+        };
+        const load = async () => {
+          const base = opts.config
+            ? await loadYsfConfig(opts.config)
+            : defaultYsfConfig();
+          return applyYsfCliOverrides(base, overrides);
+        };
+        let config: YsfServiceConfig;
+        try {
+          config = await load();
+        } catch (error) {
+          if (error instanceof RangeError || error instanceof TypeError) {
+            console.error(`error: ${error.message}`);
+            Deno.exitCode = ExitCode.Usage;
+            return;
+          }
+          throw error; // ConfigError → 78 in main
+        }
+        const shutdown = new Shutdown({
+          deadlineMs: 1000,
+          onEvent: (e) => {
+            if (e.type === "signal") log.info("signal", { signal: e.signal });
+            if (e.type === "deadline") {
+              log.error("stop forced", { pending: e.pending });
+            }
+            if (e.type === "reload-failed") {
+              log.error("reload failed", { error: e.error });
+            }
+          },
+        }).install();
+        let service: YsfService;
+        try {
+          service = await YsfService.start(config, {
+            logger: log,
+            ...(opts.config ? { loadConfig: load } : {}),
+          });
+        } catch (error) {
+          shutdown.uninstall();
+          log.error("cannot start", { error });
+          Deno.exitCode = ExitCode.Failure;
+          return;
+        }
+        shutdown.onClose("ysf", () => service.close());
+        shutdown.onReload(() => service.reload());
+        const result = await shutdown.done;
+        log.info("stopped", {
+          reason: result.reason,
+          ms: Math.round(result.elapsedMs),
+        });
+        Deno.exitCode = result.exitCode;
+      }),
+  );
+  return ysf;
+}
