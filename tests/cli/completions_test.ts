@@ -70,8 +70,17 @@ Deno.test("bash completion completes commands, options and choices", async () =>
   ok((await bashComplete(script, "shack doctor --"))
     .includes("--json"));
   // Nested commands: `shack ysf <TAB>` and the options of `shack ysf reflect`.
-  deepEqual(await bashComplete(script, "shack ysf "), ["reflect", "help", "-h", "--help"]);
-  ok((await bashComplete(script, "shack ysf reflect --")).includes("--http-port"));
+  deepEqual(await bashComplete(script, "shack ysf "), [
+    "reflect",
+    "help",
+    "-h",
+    "--help",
+  ]);
+  ok(
+    (await bashComplete(script, "shack ysf reflect --")).includes(
+      "--http-port",
+    ),
+  );
   deepEqual(await bashComplete(script, "shack doctor --log-level "), [
     "debug",
     "info",
