@@ -13,6 +13,9 @@ import type { ReflectorEvent } from "./reflector/events.ts";
 import { YsfServer } from "./server.ts";
 import { RoomMemoryFile } from "./stores/room_memory_file.ts";
 import { RuleFiles } from "./stores/rule_files.ts";
+import { JsonMonitor } from "./monitor/json_monitor.ts";
+import { G4klxLogFile } from "./monitor/g4klx_log.ts";
+import { VERSION } from "../version.ts";
 
 /** Options of {@link YsfService.start}. */
 export interface YsfServiceOptions {
@@ -148,6 +151,9 @@ export class YsfService {
   #rules: RuleFiles;
   #rooms: RoomMemoryFile | undefined;
   #ruleTimer: ReturnType<typeof setInterval> | undefined;
+  #monitorTimer: ReturnType<typeof setInterval> | undefined;
+  #monitor: JsonMonitor | undefined;
+  #logFile: G4klxLogFile | undefined;
   #log: Logger;
   #options: YsfServiceOptions;
   #closing: Promise<void> | undefined;
@@ -198,6 +204,8 @@ export class YsfService {
       ...(rooms ? { roomMemory: rooms } : {}),
     });
     delete reflector.now;
+    let monitor: JsonMonitor | undefined;
+    let logFile: G4klxLogFile | undefined;
     let server: YsfServer;
     try {
       server = await YsfServer.start({
@@ -218,6 +226,8 @@ export class YsfService {
         logger: log,
         onEvent: (event) => {
           logEvent(log, event);
+          monitor?.publish(event);
+          logFile?.writeEvent(event);
           options.onEvent?.(event);
         },
       });
@@ -225,7 +235,63 @@ export class YsfService {
       await rooms?.close();
       throw error;
     }
+    const snapshot = () => server.core.snapshot();
+    try {
+      if (config.monitor.enabled) {
+        monitor = JsonMonitor.start({
+          bind: config.monitor.bind,
+          port: config.monitor.port,
+          snapshot,
+          logger: log,
+          system: {
+            name: config.reflector.name,
+            description: config.reflector.description,
+            statusId: snapshot().statusId,
+            version: VERSION,
+            aprsEnabled: config.aprs.enabled,
+            aprsSsid: config.aprs.ssid,
+            contact: config.contact,
+            web: config.web,
+            localDgid: config.reflector.localDgid,
+            defaultDgid: config.reflector.defaultDgid,
+            dgidList: config.reflector.dgidList,
+          },
+        });
+        monitor.registerMetrics(server.metrics);
+        log.info("json monitor listening", {
+          udp: `${config.monitor.bind}:${monitor.addr.port}`,
+        });
+      }
+      if (config.g4klxLog) {
+        logFile = new G4klxLogFile({
+          filePath: config.g4klxLog.filePath,
+          fileRoot: config.g4klxLog.fileRoot,
+          fileRotate: config.g4klxLog.fileRotate,
+          style: config.format === "pysfreflector" ? "pysf3" : "g4klx",
+          snapshot,
+          clientExpirySeconds: config.reflector.clientExpiryMs / 1000,
+          ...(monitor ? { streamIdSalt: monitor.streamIdSalt } : {}),
+          onError: (error, path) => log.warn("log file", { path, error }),
+        });
+        logFile.writeStart(VERSION);
+        logFile.registerMetrics(server.metrics);
+      }
+    } catch (error) {
+      await monitor?.close();
+      await logFile?.close();
+      await server.close();
+      await rooms?.close();
+      throw error;
+    }
     const service = new YsfService(config, options, server, rules, rooms);
+    service.#monitor = monitor;
+    service.#logFile = logFile;
+    if (monitor || logFile) {
+      service.#monitorTimer = setInterval(() => {
+        monitor?.tick();
+        logFile?.tick();
+      }, 1000);
+    }
     if (config.files.reloadMinutes > 0) {
       service.#ruleTimer = setInterval(
         () => void service.#checkRules(),
@@ -316,8 +382,13 @@ export class YsfService {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       clearInterval(this.#ruleTimer);
+      clearInterval(this.#monitorTimer);
       await this.server.close();
-      await this.#rooms?.close();
+      await Promise.all([
+        this.#monitor?.close(),
+        this.#logFile?.close(),
+        this.#rooms?.close(),
+      ]);
     })();
     return this.#closing;
   }

@@ -146,6 +146,7 @@ Deno.test("ysf reflect: flags only; SIGTERM with 200 linked clients and a live s
 Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it; SIGINT exits 0", async () => {
   const dir = await Deno.makeTempDir();
   const port = freeUdpPort();
+  const jsonPort = freeUdpPort();
   await Deno.writeTextFile(`${dir}/deny.db`, "# blocked talkers\nG4ABC\n");
   await Deno.writeTextFile(
     `${dir}/pysfreflector.ini`,
@@ -155,9 +156,16 @@ Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it;
       "[Info]",
       "Name=PYSF TEST",
       "Description=cli test",
+      "[Log]",
+      `FilePath=${dir}`,
+      "FileRoot=YSFReflector",
+      "FileRotate=1",
+      "FileLevel=1",
       "[Network]",
       "IP=127.0.0.1",
       `Port=${port}`,
+      "Json_IP=127.0.0.1",
+      `Json_Port=${jsonPort}`,
       "[Block List]",
       "File=deny.db",
       "Time=5",
@@ -176,7 +184,15 @@ Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it;
   );
   const talker = new UdpClient({ hostname: "127.0.0.1", port });
   const listener = new UdpClient({ hostname: "127.0.0.1", port });
+  // pYSFReflector3's JSON monitor, as its collector3 dashboard connects to it.
+  const monitor = new UdpClient({ hostname: "127.0.0.1", port: jsonPort });
   try {
+    const text = (d: Uint8Array) => new TextDecoder().decode(d);
+    const connok = monitor.next((d) => text(d).startsWith("CONNOK:"));
+    const system = monitor.next((d) => text(d).includes('"system"'));
+    await monitor.send(new TextEncoder().encode("CONNREQ"));
+    await connok;
+    equal(JSON.parse(text(await system)).REF_NAME, "PYSF TEST");
     await talker.link("GW1TLK");
     await listener.link("GW2LSN");
     const tx = transmission({
@@ -207,6 +223,16 @@ Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it;
       5000,
       "relay after reload",
     );
+    const events = () =>
+      monitor.received.map(text).filter((t) => t.startsWith("{")).map((t) =>
+        JSON.parse(t)
+      );
+    await until(
+      () => events().some((e) => "stream_end" in e),
+      5000,
+      "monitor stream_end",
+    );
+    ok(events().some((e) => "blocked" in e), JSON.stringify(events()));
 
     // A PTT on DG-ID 9 moves the talker's gateway to room 9 (and is swallowed).
     const switchTx = transmission({
@@ -226,6 +252,17 @@ Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it;
 
     const { code } = await stop(r, "SIGINT");
     equal(code, 0, r.stderr());
+    // The G4KLX/pYSF3-format log the dg9vh dashboard parses.
+    const logs = [...Deno.readDirSync(dir)].filter((e) =>
+      e.name.startsWith("YSFReflector")
+    );
+    equal(logs.length, 1, JSON.stringify(logs));
+    const logText = await Deno.readTextFile(`${dir}/${logs[0].name}`);
+    match(
+      logText,
+      /^M: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} .*Adding GW1TLK/m,
+    );
+    match(logText, /Received end of transmission/);
     // The room was remembered in pYSFReflector3's tinydb format on the way out.
     const db = JSON.parse(await Deno.readTextFile(`${dir}/dgid.json`));
     const rows = Object.values(db._default) as {
@@ -239,6 +276,7 @@ Deno.test("ysf reflect: a pysfreflector.ini with a deny file; SIGHUP reloads it;
   } finally {
     await talker.close();
     await listener.close();
+    await monitor.close();
     try {
       r.proc.kill("SIGKILL");
     } catch {
