@@ -39,3 +39,4 @@ export * from "./big_fft.ts";
 export * from "./waterfall.ts";
 export * from "./smeter.ts";
 export * from "./fft/fft_backend.ts";
+export * from "./wire/mod.ts";
