@@ -169,21 +169,61 @@ abstract class Metric<L extends string, S> {
   abstract render(): string;
 }
 
-/** Stores collected values as the metric's series (replacing the old ones). */
-function applyCollected(
-  metric: {
-    reset(): void;
-    setCollected(value: number, labels?: Labels): void;
-  },
-  collected: Collected,
-): void {
-  if (typeof collected === "number") {
-    metric.setCollected(collected);
-    return;
+/**
+ * A metric with one number per series (counters and gauges), set directly
+ * or read from a `collect` callback at every render.
+ */
+abstract class ValueMetric<L extends string>
+  extends Metric<L, { value: number }> {
+  #collect: (() => Collected) | undefined;
+
+  constructor(options: CounterOptions<L> | GaugeOptions<L>) {
+    super(options);
+    this.#collect = options.collect;
   }
-  metric.reset();
-  for (const { labels, value } of collected) {
-    metric.setCollected(value, labels);
+
+  protected initial(): { value: number } {
+    return { value: 0 };
+  }
+
+  /** The current value of one series (0 when absent). */
+  get(labels?: Partial<Record<L, string | number>>): number {
+    return this.series.get(this.key(labels as Labels | undefined))?.state
+      .value ?? 0;
+  }
+
+  /** Adds to a series (no sign check; counters check before calling). */
+  protected add(labels: Labels | undefined, amount: number): void {
+    const s = this.state(labels);
+    if (s) s.value += amount;
+  }
+
+  /** Sets a series (also used for values from `collect` callbacks). */
+  protected setValue(value: number, labels: Labels | undefined): void {
+    const s = this.state(labels);
+    if (s) s.value = value;
+  }
+
+  render(): string {
+    if (this.#collect) {
+      const collected = this.#collect();
+      if (typeof collected === "number") {
+        this.setValue(collected, undefined);
+      } else {
+        this.reset();
+        for (const { labels, value } of collected) this.setValue(value, labels);
+      }
+    }
+    let out = this.header();
+    if (this.series.size === 0 && this.labelNames.length === 0) {
+      return out + `${this.name} 0\n`;
+    }
+    for (const { labels, state } of this.series.values()) {
+      out += `${this.name}${labels ? `{${labels}}` : ""} ${
+        formatValue(state.value)
+      }\n`;
+    }
+    return out;
   }
 }
 
@@ -200,25 +240,8 @@ function applyCollected(
  * equal(drops.get({ reason: "short" }), 1);
  * ```
  */
-export class Counter<L extends string = string>
-  extends Metric<L, { value: number }> {
+export class Counter<L extends string = string> extends ValueMetric<L> {
   readonly type = "counter" as const;
-  #collect: CounterOptions["collect"];
-
-  constructor(options: CounterOptions<L>) {
-    super(options);
-    this.#collect = options.collect;
-  }
-
-  /** Sets a series to a collected value (used by `collect` callbacks). */
-  setCollected(value: number, labels?: Labels): void {
-    const s = this.state(labels);
-    if (s) s.value = value;
-  }
-
-  protected initial(): { value: number } {
-    return { value: 0 };
-  }
 
   /** Adds `amount` (default 1, must not be negative). */
   inc(labels?: Partial<Record<L, string | number>>, amount = 1): void {
@@ -227,28 +250,7 @@ export class Counter<L extends string = string>
         `Cannot increment counter "${this.name}" by ${amount}`,
       );
     }
-    const s = this.state(labels as Labels | undefined);
-    if (s) s.value += amount;
-  }
-
-  /** The current value of one series (0 when absent). */
-  get(labels?: Partial<Record<L, string | number>>): number {
-    return this.series.get(this.key(labels as Labels | undefined))?.state
-      .value ?? 0;
-  }
-
-  render(): string {
-    if (this.#collect) applyCollected(this, this.#collect());
-    let out = this.header();
-    if (this.series.size === 0 && this.labelNames.length === 0) {
-      return out + `${this.name} 0\n`;
-    }
-    for (const { labels, state } of this.series.values()) {
-      out += `${this.name}${labels ? `{${labels}}` : ""} ${
-        formatValue(state.value)
-      }\n`;
-    }
-    return out;
+    this.add(labels as Labels | undefined, amount);
   }
 }
 
@@ -264,61 +266,22 @@ export class Counter<L extends string = string>
  * match(reg.render(), /^clients 3$/m);
  * ```
  */
-export class Gauge<L extends string = string>
-  extends Metric<L, { value: number }> {
+export class Gauge<L extends string = string> extends ValueMetric<L> {
   readonly type = "gauge" as const;
-  #collect: GaugeOptions["collect"];
-
-  constructor(options: GaugeOptions<L>) {
-    super(options);
-    this.#collect = options.collect;
-  }
-
-  /** Sets a series to a collected value (used by `collect` callbacks). */
-  setCollected(value: number, labels?: Labels): void {
-    const s = this.state(labels);
-    if (s) s.value = value;
-  }
-
-  protected initial(): { value: number } {
-    return { value: 0 };
-  }
 
   /** Sets the value. */
   set(value: number, labels?: Partial<Record<L, string | number>>): void {
-    const s = this.state(labels as Labels | undefined);
-    if (s) s.value = value;
+    this.setValue(value, labels as Labels | undefined);
   }
 
   /** Adds `amount` (may be negative). */
   inc(labels?: Partial<Record<L, string | number>>, amount = 1): void {
-    const s = this.state(labels as Labels | undefined);
-    if (s) s.value += amount;
+    this.add(labels as Labels | undefined, amount);
   }
 
   /** Subtracts `amount`. */
   dec(labels?: Partial<Record<L, string | number>>, amount = 1): void {
-    this.inc(labels, -amount);
-  }
-
-  /** The current value of one series (0 when absent). */
-  get(labels?: Partial<Record<L, string | number>>): number {
-    return this.series.get(this.key(labels as Labels | undefined))?.state
-      .value ?? 0;
-  }
-
-  render(): string {
-    if (this.#collect) applyCollected(this, this.#collect());
-    let out = this.header();
-    if (this.series.size === 0 && this.labelNames.length === 0) {
-      return out + `${this.name} 0\n`;
-    }
-    for (const { labels, state } of this.series.values()) {
-      out += `${this.name}${labels ? `{${labels}}` : ""} ${
-        formatValue(state.value)
-      }\n`;
-    }
-    return out;
+    this.add(labels as Labels | undefined, -amount);
   }
 }
 
