@@ -40,3 +40,4 @@ export * from "./waterfall.ts";
 export * from "./smeter.ts";
 export * from "./fft/fft_backend.ts";
 export * from "./wire/mod.ts";
+export * from "./audio/mod.ts";
