@@ -41,3 +41,4 @@ export * from "./smeter.ts";
 export * from "./fft/fft_backend.ts";
 export * from "./wire/mod.ts";
 export * from "./audio/mod.ts";
+export * from "./sources/mod.ts";
