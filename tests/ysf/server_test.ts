@@ -56,7 +56,9 @@ Deno.test("YsfServer over UDP: link, status, version, unlink, and the HTTP API",
     match(metrics, /^shack_ysf_clients 1$/m);
     match(metrics, /^shack_ysf_packets_in_total\{type="poll"\} 1$/m);
     match(metrics, /^shack_ysf_packets_out_total\{kind="status"\} 1$/m);
-    equal((await fetch(`${base}/nope`)).status, 404);
+    const missing = await fetch(`${base}/nope`);
+    await missing.body?.cancel();
+    equal(missing.status, 404);
     await (await fetch(`${base}/api/status`, { method: "POST" })).body
       ?.cancel();
 
