@@ -12,6 +12,7 @@ import { loadConfig } from "./core/config/load.ts";
 import { formatConfigIssue } from "./core/config/errors.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "./core/log.ts";
 import { ysfConfigSchema } from "./ysf/config/toml_config.ts";
+import { sdrConfigSchema } from "./sdr/config/toml_config.ts";
 
 /**
  * The schema of `shack.toml`.
@@ -31,6 +32,8 @@ export const shackConfigSchema = s.object({
   }, { unknownKeys: "error" }).default({}),
   /** `shack ysf reflect` (see lib/ysf/config). */
   ysf: ysfConfigSchema.optional(),
+  /** `shack sdr serve` (see lib/sdr/config), validated ahead of the command. */
+  sdr: sdrConfigSchema.optional(),
 }, { unknownKeys: "warn" });
 
 /** The validated contents of `shack.toml`. */
