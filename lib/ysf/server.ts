@@ -22,6 +22,7 @@ import type { ReflectorEvent } from "./reflector/events.ts";
 import type { LocalEndpointId, Peer } from "./reflector/peer.ts";
 import { DROP_REASONS, OUT_KINDS, PACKET_KINDS } from "./reflector/counters.ts";
 import { BLOCK_REASONS } from "./reflector/acl.ts";
+import { YsfDashboard, type YsfDashboardOptions } from "./web/dashboard.ts";
 
 /** Receive buffer size: the largest UDP payload, as Deno's default. */
 const RECEIVE_BUFFER_BYTES = 65_507;
@@ -59,6 +60,11 @@ export interface YsfServerOptions {
   maxPendingSends?: number;
   /** Receives every reflector event (logging, JSON monitor, dashboards). */
   onEvent?: (event: ReflectorEvent) => void;
+  /**
+   * The live web dashboard on the HTTP port (`/`, its files, `/api/ws`);
+   * `false` turns it off. Default on (with its defaults) when `http` is set.
+   */
+  dashboard?: false | Omit<YsfDashboardOptions, "now" | "counters">;
   /** Log lines about sockets and errors. */
   logger?: Logger;
   /** Milliseconds clock. Default `Date.now`. */
@@ -101,6 +107,7 @@ export class YsfServer {
   #conns = new Map<LocalEndpointId, Deno.DatagramConn>();
   #sockets: YsfSocketInfo[] = [];
   #http: HttpServerHandle | undefined;
+  #dashboard: YsfDashboard | undefined;
   #tick: ReturnType<typeof setInterval> | undefined;
   #loops: Promise<void>[] = [];
   #closed = false;
@@ -118,14 +125,28 @@ export class YsfServer {
     this.#now = options.now ?? Date.now;
     this.#maxPendingSends = options.maxPendingSends ?? 20_000;
     this.startedAt = this.#now();
+    const dashboard = options.http && options.dashboard !== false
+      ? new YsfDashboard(() => this.core.snapshot(), {
+        ...options.dashboard,
+        now: this.#now,
+        counters: () => this.core.counters,
+        version: options.dashboard?.version ?? `shack ${VERSION}`,
+      })
+      : undefined;
+    this.#dashboard = dashboard;
+    const onEvent = options.onEvent;
     this.core = new YsfReflectorCore(
       { ...options.reflector, auxPorts, now: this.#now },
       {
         send: (data, to, via) => this.#send(data, to, via),
-        event: options.onEvent,
+        event: dashboard === undefined ? onEvent : (event) => {
+          dashboard.onEvent(event);
+          onEvent?.(event);
+        },
       },
     );
     this.metrics = this.#registry();
+    dashboard?.registerMetrics(this.metrics);
   }
 
   /** Binds every socket, starts receiving, ticking and the HTTP port. */
@@ -198,7 +219,8 @@ export class YsfServer {
           hostname: options.http.hostname ?? "0.0.0.0",
           port: options.http.port,
           service: "ysf",
-          handler: (req) => server.#api(req),
+          handler: async (req) =>
+            await server.#dashboard?.handle(req) ?? server.#api(req),
           routes: {
             healthz: () => server.health(),
             metrics: server.metrics,
@@ -292,6 +314,7 @@ export class YsfServer {
       }
       await Promise.all([
         ...this.#loops,
+        this.#dashboard?.close(),
         this.#http ? this.#http.shutdown(500) : Promise.resolve(),
       ]);
     })();

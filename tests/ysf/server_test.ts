@@ -173,3 +173,30 @@ Deno.test("YsfServer.close() ends every receive loop with clients linked", async
     await server.close();
   }
 });
+
+Deno.test("YsfServer serves the live dashboard on its HTTP port", async () => {
+  const server = await start({ name: "DASH" });
+  const a = new UdpClient(target(server));
+  const base = `127.0.0.1:${server.httpAddr!.port}`;
+  const ws = new WebSocket(`ws://${base}/api/ws`);
+  const messages: { type: string }[] = [];
+  ws.onmessage = (e) => messages.push(JSON.parse(e.data));
+  try {
+    const page = await fetch(`http://${base}/`);
+    equal(page.status, 200);
+    match(page.headers.get("content-type") ?? "", /text\/html/);
+    match(await page.text(), /<html/i);
+    await until(() => messages.length > 0, 5000, "first dashboard message");
+    const msg = messages[0];
+    equal(msg.type, "snapshot");
+    await a.link("GW1DSH");
+    const metrics = await (await fetch(`http://${base}/metrics`)).text();
+    match(metrics, /^shack_ysf_dashboard_viewers 1$/m);
+  } finally {
+    const closed = new Promise((r) => (ws.onclose = r));
+    ws.close();
+    await closed;
+    await a.close();
+    await server.close();
+  }
+});
