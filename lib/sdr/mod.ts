@@ -42,3 +42,4 @@ export * from "./fft/fft_backend.ts";
 export * from "./wire/mod.ts";
 export * from "./audio/mod.ts";
 export * from "./sources/mod.ts";
+export * from "./server/mod.ts";
