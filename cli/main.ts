@@ -12,6 +12,7 @@ import { VERSION } from "../lib/version.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
 import { ysfCommand } from "./ysf.ts";
+import { sdrCommand } from "./sdr.ts";
 import { applyBooleanEnv } from "./common.ts";
 
 /** Builds the whole command tree (used by main and by the completion generator). */
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
       "after",
       `
 Examples:
+  $ shack sdr serve                 a WebSDR on port 9002 with a synthetic band
   $ shack ysf reflect --config pysfreflector.ini
   $ shack doctor                   check this machine and the configuration
   $ shack doctor --json            the same, for scripts
@@ -39,6 +41,7 @@ Examples:
 Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
 130/143 when a second SIGINT/SIGTERM forces the stop.`,
     );
+  program.addCommand(sdrCommand());
   program.addCommand(ysfCommand());
   program.addCommand(doctorCommand());
   program.addCommand(completionsCommand(() => program as unknown as Command));

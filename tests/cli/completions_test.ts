@@ -37,6 +37,7 @@ Deno.test("completionTree() mirrors the command tree", () => {
   const nodes = completionTree(buildProgram());
   const root = nodes.find((n) => n.path.length === 0)!;
   deepEqual(root.subcommands.map((s) => s.name), [
+    "sdr",
     "ysf",
     "doctor",
     "completions",
@@ -58,6 +59,7 @@ Deno.test("bash completion completes commands, options and choices", async () =>
   const script = completionScript(buildProgram(), "bash");
   deepEqual(await bashComplete(script, "shack d"), ["doctor"]);
   deepEqual(await bashComplete(script, "shack "), [
+    "sdr",
     "ysf",
     "doctor",
     "completions",

@@ -796,6 +796,21 @@ export class SdrServer {
   }
 
   /**
+   * Replaces the markers sent in the settings JSON (markers.json reloaded on
+   * SIGHUP or when it changed); clients that connect from now on get them.
+   *
+   * @param markers A JSON string `{"markers":[…]}`, or undefined for none.
+   */
+  setMarkers(markers: string | undefined): void {
+    const settings = { ...this.#settings };
+    if (markers === undefined) delete settings.markers;
+    else settings.markers = markers;
+    const waterfall = buildSettingsJson(settings); // validates before replacing
+    this.#settings = settings;
+    this.#waterfallSettings = waterfall;
+  }
+
+  /**
    * Closes every socket (1001), stops the source, the timers and the DSP
    * Worker; resolves within about a second. Idempotent.
    *

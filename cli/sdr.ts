@@ -1,0 +1,181 @@
+/**
+ * `shack sdr serve`: a WebSDR backend that reads PhantomSDR(+)'s config.toml
+ * or shack.toml's `[sdr]`, with the built-in synthetic band by default.
+ *
+ * @module
+ */
+
+import {
+  Command,
+  InvalidArgumentError,
+  Option,
+} from "@commander-js/extra-typings";
+import { Shutdown } from "../lib/core/shutdown.ts";
+import { ExitCode } from "../lib/core/exit_codes.ts";
+import { loadSdrConfig } from "../lib/sdr/config/load_sdr_config.ts";
+import {
+  defaultSdrServiceConfig,
+  type SdrServiceConfig,
+} from "../lib/sdr/config/service_config.ts";
+import { applySdrCliOverrides } from "../lib/sdr/config/overrides.ts";
+import { SdrService } from "../lib/sdr/service.ts";
+import {
+  configOption,
+  intInRange,
+  logFormatOption,
+  logLevelOption,
+  makeLogger,
+} from "./common.ts";
+
+function positiveNumber(value: string): number {
+  const n = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("expected a number greater than 0");
+  }
+  return n;
+}
+
+/** Builds `sdr` with its `serve` subcommand. */
+export function sdrCommand() {
+  const sdr = new Command("sdr").description("software-defined radio services");
+  sdr.addCommand(
+    new Command("serve")
+      .description("run a WebSDR (PhantomSDR(+) wire-compatible)")
+      .addOption(configOption())
+      .addOption(
+        new Option("--bind <address>", "address to listen on (default 0.0.0.0)")
+          .env("SHACK_SDR_BIND"),
+      )
+      .addOption(
+        new Option(
+          "-p, --port <port>",
+          "HTTP and websocket port (default 9002)",
+        )
+          .argParser(intInRange(1, 65535))
+          .env("SHACK_SDR_PORT"),
+      )
+      .addOption(
+        new Option(
+          "--source <source>",
+          "synthetic (default), stdin or -, file:PATH, loop:PATH, rtl_tcp[:HOST[:PORT]]",
+        ).env("SHACK_SDR_SOURCE"),
+      )
+      .addOption(
+        new Option(
+          "--format <format>",
+          "sample format: u8 s8 u16 s16 f32 f64 cs16 cf32",
+        ).env("SHACK_SDR_FORMAT"),
+      )
+      .addOption(
+        new Option("--sps <rate>", "samples per second").argParser(
+          positiveNumber,
+        ).env("SHACK_SDR_SPS"),
+      )
+      .addOption(
+        new Option("--frequency <hz>", "centre frequency in Hz").argParser(
+          positiveNumber,
+        ).env("SHACK_SDR_FREQUENCY"),
+      )
+      .addOption(
+        new Option("--signal <kind>", "input signal").choices(
+          ["real", "iq"] as const,
+        ).env("SHACK_SDR_SIGNAL"),
+      )
+      .addOption(
+        new Option("--fft-size <n>", "big FFT size (power of two)")
+          .argParser(intInRange(1024, 2 ** 23))
+          .env("SHACK_SDR_FFT_SIZE"),
+      )
+      .addOption(
+        new Option(
+          "--html-root <dir>",
+          "serve this frontend directory (e.g. PhantomSDR's dist/)",
+        ).env(
+          "SHACK_SDR_HTML_ROOT",
+        ),
+      )
+      .addOption(logLevelOption())
+      .addOption(logFormatOption())
+      .addHelpText(
+        "after",
+        `
+The config file may be PhantomSDR(+)'s config.toml, read unchanged, or
+shack.toml (its [sdr] table). Without a source the built-in synthetic band
+plays (AM, FM, SSB, a CW beacon and noise around 7.1 MHz).
+SIGHUP reloads markers.json.
+
+Examples:
+  $ shack sdr serve
+  $ rtl_sdr -f 7100000 -s 2048000 - | shack sdr serve --source stdin --format u8 --sps 2048000 --frequency 7100000
+  $ shack sdr serve --config config.toml --html-root /opt/PhantomSDR-Plus/frontend/dist`,
+      )
+      .action(async (opts) => {
+        const log = makeLogger(opts, { service: "sdr" });
+        let config: SdrServiceConfig;
+        try {
+          const base = opts.config
+            ? await loadSdrConfig(opts.config)
+            : defaultSdrServiceConfig();
+          config = applySdrCliOverrides(base, {
+            ...(opts.bind !== undefined ? { bind: opts.bind } : {}),
+            ...(opts.port !== undefined ? { port: opts.port } : {}),
+            ...(opts.source !== undefined ? { source: opts.source } : {}),
+            ...(opts.format !== undefined ? { format: opts.format } : {}),
+            ...(opts.sps !== undefined ? { sps: opts.sps } : {}),
+            ...(opts.frequency !== undefined
+              ? { frequency: opts.frequency }
+              : {}),
+            ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+            ...(opts.fftSize !== undefined ? { fftSize: opts.fftSize } : {}),
+            ...(opts.htmlRoot !== undefined ? { htmlRoot: opts.htmlRoot } : {}),
+          });
+        } catch (error) {
+          if (error instanceof RangeError || error instanceof TypeError) {
+            console.error(`error: ${error.message}`);
+            Deno.exitCode = ExitCode.Usage;
+            return;
+          }
+          throw error; // ConfigError → 78 in main
+        }
+        const shutdown = new Shutdown({
+          deadlineMs: 1000,
+          onEvent: (e) => {
+            if (e.type === "signal") log.info("signal", { signal: e.signal });
+            if (e.type === "deadline") {
+              log.error("stop forced", { pending: e.pending });
+            }
+            if (e.type === "reload-failed") {
+              log.error("reload failed", { error: e.error });
+            }
+          },
+        }).install();
+        let service: SdrService;
+        try {
+          service = await SdrService.start(config, { logger: log });
+        } catch (error) {
+          shutdown.uninstall();
+          log.error("cannot start", { error });
+          Deno.exitCode = ExitCode.Failure;
+          return;
+        }
+        shutdown.onClose("sdr", () => service.close());
+        shutdown.onReload(() => service.reload());
+        // The source ending (stdin EOF, a file without loop) ends the service cleanly.
+        void service.server.sourceEnded.then((end) => {
+          if (shutdown.stopping) return;
+          log.info("input ended", {
+            reason: end?.reason,
+            message: end?.message,
+          });
+          void shutdown.trigger(`input ${end?.reason ?? "ended"}`);
+        });
+        const result = await shutdown.done;
+        log.info("stopped", {
+          reason: result.reason,
+          ms: Math.round(result.elapsedMs),
+        });
+        Deno.exitCode = result.exitCode;
+      }),
+  );
+  return sdr;
+}
