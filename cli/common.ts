@@ -12,6 +12,8 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { LOG_FORMATS, LOG_LEVELS, Logger } from "../lib/core/log.ts";
+import { ExitCode } from "../lib/core/exit_codes.ts";
+import { Shutdown } from "../lib/core/shutdown.ts";
 
 /** `--config FILE` (env `SHACK_CONFIG`). */
 export function configOption() {
@@ -133,4 +135,79 @@ export function applyBooleanEnv(cmd: Command): void {
       cmd.setOptionValueWithSource(key, false, "env");
     }
   }
+}
+
+/** What {@link runService} needs from a started service. */
+export interface RunnableService {
+  /** Stops everything; registered as the shutdown closer. */
+  close(): Promise<void>;
+  /** SIGHUP. */
+  reload(): Promise<void>;
+}
+
+/**
+ * Builds a service's configuration, mapping RangeError/TypeError (bad flag
+ * values found while applying them) to a usage error (exit 2). ConfigError
+ * propagates to main (exit 78). Returns undefined after a usage error.
+ */
+export async function configOrUsageError<T>(
+  build: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await build();
+  } catch (error) {
+    if (error instanceof RangeError || error instanceof TypeError) {
+      console.error(`error: ${error.message}`);
+      Deno.exitCode = ExitCode.Usage;
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs a service until SIGINT/SIGTERM (or `stop` resolving): installs the
+ * shutdown coordinator with the 1 s budget every service has, starts the
+ * service, wires SIGHUP to its reload, and sets the exit code (0 after a
+ * graceful stop, 1 when it could not start or the stop was forced).
+ */
+export async function runService<S extends RunnableService>(
+  log: Logger,
+  start: () => Promise<S>,
+  options: { stop?: (service: S) => Promise<string>; deadlineMs?: number } = {},
+): Promise<void> {
+  const shutdown = new Shutdown({
+    deadlineMs: options.deadlineMs ?? 1000,
+    onEvent: (e) => {
+      if (e.type === "signal") log.info("signal", { signal: e.signal });
+      if (e.type === "deadline") {
+        log.error("stop forced", { pending: e.pending });
+      }
+      if (e.type === "reload-failed") {
+        log.error("reload failed", { error: e.error });
+      }
+    },
+  }).install();
+  let service: S;
+  try {
+    service = await start();
+  } catch (error) {
+    shutdown.uninstall();
+    log.error("cannot start", { error });
+    Deno.exitCode = ExitCode.Failure;
+    return;
+  }
+  shutdown.onClose("service", () => service.close());
+  shutdown.onReload(() => service.reload());
+  if (options.stop) {
+    void options.stop(service).then((reason) => {
+      if (!shutdown.stopping) void shutdown.trigger(reason);
+    });
+  }
+  const result = await shutdown.done;
+  log.info("stopped", {
+    reason: result.reason,
+    ms: Math.round(result.elapsedMs),
+  });
+  Deno.exitCode = result.exitCode;
 }

@@ -10,21 +10,18 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { Shutdown } from "../lib/core/shutdown.ts";
-import { ExitCode } from "../lib/core/exit_codes.ts";
 import { loadSdrConfig } from "../lib/sdr/config/load_sdr_config.ts";
-import {
-  defaultSdrServiceConfig,
-  type SdrServiceConfig,
-} from "../lib/sdr/config/service_config.ts";
+import { defaultSdrServiceConfig } from "../lib/sdr/config/service_config.ts";
 import { applySdrCliOverrides } from "../lib/sdr/config/overrides.ts";
 import { SdrService } from "../lib/sdr/service.ts";
 import {
   configOption,
+  configOrUsageError,
   intInRange,
   logFormatOption,
   logLevelOption,
   makeLogger,
+  runService,
 } from "./common.ts";
 
 function positiveNumber(value: string): number {
@@ -111,12 +108,11 @@ Examples:
       )
       .action(async (opts) => {
         const log = makeLogger(opts, { service: "sdr" });
-        let config: SdrServiceConfig;
-        try {
+        const config = await configOrUsageError(async () => {
           const base = opts.config
             ? await loadSdrConfig(opts.config)
             : defaultSdrServiceConfig();
-          config = applySdrCliOverrides(base, {
+          return applySdrCliOverrides(base, {
             ...(opts.bind !== undefined ? { bind: opts.bind } : {}),
             ...(opts.port !== undefined ? { port: opts.port } : {}),
             ...(opts.source !== undefined ? { source: opts.source } : {}),
@@ -129,52 +125,19 @@ Examples:
             ...(opts.fftSize !== undefined ? { fftSize: opts.fftSize } : {}),
             ...(opts.htmlRoot !== undefined ? { htmlRoot: opts.htmlRoot } : {}),
           });
-        } catch (error) {
-          if (error instanceof RangeError || error instanceof TypeError) {
-            console.error(`error: ${error.message}`);
-            Deno.exitCode = ExitCode.Usage;
-            return;
-          }
-          throw error; // ConfigError → 78 in main
-        }
-        const shutdown = new Shutdown({
-          deadlineMs: 1000,
-          onEvent: (e) => {
-            if (e.type === "signal") log.info("signal", { signal: e.signal });
-            if (e.type === "deadline") {
-              log.error("stop forced", { pending: e.pending });
-            }
-            if (e.type === "reload-failed") {
-              log.error("reload failed", { error: e.error });
-            }
+        });
+        if (config === undefined) return;
+        await runService(log, () => SdrService.start(config, { logger: log }), {
+          // The source ending (stdin EOF, a file without loop) ends the service cleanly.
+          stop: async (service) => {
+            const end = await service.server.sourceEnded;
+            log.info("input ended", {
+              reason: end?.reason,
+              message: end?.message,
+            });
+            return `input ${end?.reason ?? "ended"}`;
           },
-        }).install();
-        let service: SdrService;
-        try {
-          service = await SdrService.start(config, { logger: log });
-        } catch (error) {
-          shutdown.uninstall();
-          log.error("cannot start", { error });
-          Deno.exitCode = ExitCode.Failure;
-          return;
-        }
-        shutdown.onClose("sdr", () => service.close());
-        shutdown.onReload(() => service.reload());
-        // The source ending (stdin EOF, a file without loop) ends the service cleanly.
-        void service.server.sourceEnded.then((end) => {
-          if (shutdown.stopping) return;
-          log.info("input ended", {
-            reason: end?.reason,
-            message: end?.message,
-          });
-          void shutdown.trigger(`input ${end?.reason ?? "ended"}`);
         });
-        const result = await shutdown.done;
-        log.info("stopped", {
-          reason: result.reason,
-          ms: Math.round(result.elapsedMs),
-        });
-        Deno.exitCode = result.exitCode;
       }),
   );
   return sdr;

@@ -10,8 +10,6 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { Shutdown } from "../lib/core/shutdown.ts";
-import { ExitCode } from "../lib/core/exit_codes.ts";
 import { loadYsfConfig } from "../lib/ysf/config.ts";
 import {
   applyYsfCliOverrides,
@@ -24,10 +22,12 @@ import {
 import { YsfService } from "../lib/ysf/service.ts";
 import {
   configOption,
+  configOrUsageError,
   intInRange,
   logFormatOption,
   logLevelOption,
   makeLogger,
+  runService,
 } from "./common.ts";
 
 function collectBind(value: string, previous: string[] | undefined): string[] {
@@ -142,49 +142,13 @@ Examples:
             : defaultYsfConfig();
           return applyYsfCliOverrides(base, overrides);
         };
-        let config: YsfServiceConfig;
-        try {
-          config = await load();
-        } catch (error) {
-          if (error instanceof RangeError || error instanceof TypeError) {
-            console.error(`error: ${error.message}`);
-            Deno.exitCode = ExitCode.Usage;
-            return;
-          }
-          throw error; // ConfigError → 78 in main
-        }
-        const shutdown = new Shutdown({
-          deadlineMs: 1000,
-          onEvent: (e) => {
-            if (e.type === "signal") log.info("signal", { signal: e.signal });
-            if (e.type === "deadline") {
-              log.error("stop forced", { pending: e.pending });
-            }
-            if (e.type === "reload-failed") {
-              log.error("reload failed", { error: e.error });
-            }
-          },
-        }).install();
-        let service: YsfService;
-        try {
-          service = await YsfService.start(config, {
+        const config = await configOrUsageError(load);
+        if (config === undefined) return;
+        await runService(log, () =>
+          YsfService.start(config, {
             logger: log,
             ...(opts.config ? { loadConfig: load } : {}),
-          });
-        } catch (error) {
-          shutdown.uninstall();
-          log.error("cannot start", { error });
-          Deno.exitCode = ExitCode.Failure;
-          return;
-        }
-        shutdown.onClose("ysf", () => service.close());
-        shutdown.onReload(() => service.reload());
-        const result = await shutdown.done;
-        log.info("stopped", {
-          reason: result.reason,
-          ms: Math.round(result.elapsedMs),
-        });
-        Deno.exitCode = result.exitCode;
+          }));
       }),
   );
   return ysf;
