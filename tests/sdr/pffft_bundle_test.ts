@@ -1,10 +1,7 @@
 import { equal, ok } from "node:assert/strict";
+import { bundleOrSkip } from "../_bundle.ts";
 
 const decoder = new TextDecoder();
-
-/** Bundle failures that mean "no network", not "our code is wrong". */
-const NETWORK_HINTS =
-  /dns|network|connect|timed? ?out|fetch|registry\.npmjs|getaddrinfo|unreachable|tls/i;
 
 Deno.test("createPffft() bundles with deno bundle and runs with no permissions", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_pffft_bundle_" });
@@ -31,33 +28,7 @@ for (let k = 0; k < 256; k++) {
 console.log(JSON.stringify({ backend: fft.backend, re: fft.output[34], im: fft.output[35], leak }));
 `,
     );
-    const config = new URL("../../deno.json", import.meta.url).pathname;
-    const built = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "deno",
-        "--config",
-        config,
-        "-o",
-        bundle,
-        entry,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!built.success) {
-      const stderr = decoder.decode(built.stderr);
-      if (NETWORK_HINTS.test(stderr)) {
-        console.log(
-          `skipped: deno bundle failed for network reasons: ${stderr.trim()}`,
-        );
-        return;
-      }
-      throw new Error(`deno bundle failed: ${stderr}`);
-    }
+    if (!(await bundleOrSkip(entry, bundle))) return;
     const source = await Deno.readTextFile(bundle);
     ok(
       !source.includes('pffft_backend.ts"'),

@@ -1,10 +1,7 @@
 import { equal, ok } from "node:assert/strict";
+import { bundleOrSkip } from "../_bundle.ts";
 
 const decoder = new TextDecoder();
-
-/** Bundle failures that mean "no network", not "our code is wrong". */
-const NETWORK_HINTS =
-  /dns|network|connect|timed? ?out|fetch|registry\.npmjs|getaddrinfo|unreachable|tls/i;
 
 Deno.test("SdrServer bundles with deno bundle and runs its DSP worker with only net permission", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_sdr_bundle_" });
@@ -38,33 +35,7 @@ await audio.close();
 await server.close();
 `,
     );
-    const config = new URL("../../deno.json", import.meta.url).pathname;
-    const built = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "deno",
-        "--config",
-        config,
-        "-o",
-        bundle,
-        entry,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!built.success) {
-      const stderr = decoder.decode(built.stderr);
-      if (NETWORK_HINTS.test(stderr)) {
-        console.log(
-          `skipped: deno bundle failed for network reasons: ${stderr}`,
-        );
-        return;
-      }
-      throw new Error(`deno bundle failed: ${stderr}`);
-    }
+    if (!(await bundleOrSkip(entry, bundle))) return;
     const source = await Deno.readTextFile(bundle);
     ok(!source.includes("dsp_worker.ts"), "bundle refers to the worker file");
     // Run from the temp dir, without a config, with nothing but loopback

@@ -1,12 +1,9 @@
 // The dashboard's files are text imports: `deno bundle` must inline them so
 // the bundled program serves the page without reading any file.
 import { equal, ok } from "node:assert/strict";
+import { bundleOrSkip } from "../_bundle.ts";
 
 const decoder = new TextDecoder();
-
-/** Bundle failures that mean "no network", not "our code is wrong". */
-const NETWORK_HINTS =
-  /dns|network|connect|timed? ?out|fetch|registry\.npmjs|getaddrinfo|unreachable|tls/i;
 
 Deno.test("YsfDashboard bundles with deno bundle and serves its embedded files with no permissions", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_dashboard_bundle_" });
@@ -38,33 +35,7 @@ await dashboard.close();
 console.log(JSON.stringify(out));
 `,
     );
-    const config = new URL("../../deno.json", import.meta.url).pathname;
-    const built = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "deno",
-        "--config",
-        config,
-        "-o",
-        bundle,
-        entry,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!built.success) {
-      const stderr = decoder.decode(built.stderr);
-      if (NETWORK_HINTS.test(stderr)) {
-        console.log(
-          `skipped: deno bundle failed for network reasons: ${stderr.trim()}`,
-        );
-        return;
-      }
-      throw new Error(`deno bundle failed: ${stderr}`);
-    }
+    if (!(await bundleOrSkip(entry, bundle))) return;
     const source = await Deno.readTextFile(bundle);
     ok(!source.includes('dashboard.html"'), "bundle still imports the page");
 
