@@ -60,6 +60,8 @@ export interface YsfServerOptions {
   maxPendingSends?: number;
   /** Receives every reflector event (logging, JSON monitor, dashboards). */
   onEvent?: (event: ReflectorEvent) => void;
+  /** Receives every frame accepted into a stream (data-channel decoders, APRS). */
+  onFrame?: (streamId: number, datagram: Uint8Array) => void;
   /**
    * The live web dashboard on the HTTP port (`/`, its files, `/api/ws`);
    * `false` turns it off. Default on (with its defaults) when `http` is set.
@@ -139,6 +141,7 @@ export class YsfServer {
       { ...options.reflector, auxPorts, now: this.#now },
       {
         send: (data, to, via) => this.#send(data, to, via),
+        ...(options.onFrame ? { frame: options.onFrame } : {}),
         event: dashboard === undefined ? onEvent : (event) => {
           dashboard.onEvent(event);
           onEvent?.(event);

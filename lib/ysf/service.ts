@@ -16,6 +16,9 @@ import { RuleFiles } from "./stores/rule_files.ts";
 import { JsonMonitor } from "./monitor/json_monitor.ts";
 import { G4klxLogFile } from "./monitor/g4klx_log.ts";
 import { VERSION } from "../version.ts";
+import { BoundedMap } from "../core/bounded/bounded_map.ts";
+import { AprsClient } from "./aprs/aprs_client.ts";
+import { Vd2Collector } from "./aprs/vd2_collector.ts";
 
 /** Options of {@link YsfService.start}. */
 export interface YsfServiceOptions {
@@ -154,6 +157,7 @@ export class YsfService {
   #monitorTimer: ReturnType<typeof setInterval> | undefined;
   #monitor: JsonMonitor | undefined;
   #logFile: G4klxLogFile | undefined;
+  #aprs: AprsClient | undefined;
   #log: Logger;
   #options: YsfServiceOptions;
   #closing: Promise<void> | undefined;
@@ -206,6 +210,36 @@ export class YsfService {
     delete reflector.now;
     let monitor: JsonMonitor | undefined;
     let logFile: G4klxLogFile | undefined;
+    let aprs: AprsClient | undefined;
+    // APRS: one data-channel collector per open stream (bounded like the streams).
+    const collectors = new BoundedMap<number, Vd2Collector>({
+      capacity: config.reflector.maxStreams,
+    });
+    const aprsEvent = (event: ReflectorEvent) => {
+      if (!aprs) return;
+      if (event.type === "stream-start") {
+        collectors.set(event.stream.id, new Vd2Collector());
+      } else if (event.type === "stream-end") {
+        const collector = collectors.peek(event.stream.id);
+        collectors.delete(event.stream.id);
+        const position = collector?.position;
+        // As pYSFReflector3: only transmissions that ended properly are reported.
+        if (
+          position &&
+          (event.reason === "terminator" || event.reason === "end-flag")
+        ) {
+          const result = aprs.submit({
+            source: event.stream.source,
+            latitude: position.latitude,
+            longitude: position.longitude,
+            ...(collector?.radioCode !== undefined
+              ? { radioCode: collector.radioCode }
+              : {}),
+          });
+          log.debug("aprs position", { source: event.stream.source, result });
+        }
+      }
+    };
     let server: YsfServer;
     try {
       server = await YsfServer.start({
@@ -224,8 +258,11 @@ export class YsfService {
           }
           : {}),
         logger: log,
+        onFrame: (streamId, datagram) =>
+          collectors.peek(streamId)?.push(datagram),
         onEvent: (event) => {
           logEvent(log, event);
+          aprsEvent(event);
           monitor?.publish(event);
           logFile?.writeEvent(event);
           options.onEvent?.(event);
@@ -262,6 +299,19 @@ export class YsfService {
           udp: `${config.monitor.bind}:${monitor.addr.port}`,
         });
       }
+      if (config.aprs.enabled) {
+        aprs = new AprsClient({
+          server: config.aprs.server,
+          port: config.aprs.port,
+          reflectorId: Number(snapshot().statusId),
+          ssid: config.aprs.ssid,
+          onEvent: (e) => log.debug("aprs", { event: e.type }),
+        });
+        aprs.start();
+        log.info("aprs enabled", {
+          server: `${config.aprs.server}:${config.aprs.port}`,
+        });
+      }
       if (config.g4klxLog) {
         logFile = new G4klxLogFile({
           filePath: config.g4klxLog.filePath,
@@ -277,6 +327,7 @@ export class YsfService {
         logFile.registerMetrics(server.metrics);
       }
     } catch (error) {
+      await aprs?.close();
       await monitor?.close();
       await logFile?.close();
       await server.close();
@@ -286,6 +337,7 @@ export class YsfService {
     const service = new YsfService(config, options, server, rules, rooms);
     service.#monitor = monitor;
     service.#logFile = logFile;
+    service.#aprs = aprs;
     if (monitor || logFile) {
       service.#monitorTimer = setInterval(() => {
         monitor?.tick();
@@ -385,6 +437,7 @@ export class YsfService {
       clearInterval(this.#monitorTimer);
       await this.server.close();
       await Promise.all([
+        this.#aprs?.close(),
         this.#monitor?.close(),
         this.#logFile?.close(),
         this.#rooms?.close(),

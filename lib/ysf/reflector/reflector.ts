@@ -148,6 +148,13 @@ export interface ReflectorIo {
   send(data: Uint8Array, to: Peer, via: LocalEndpointId): void;
   /** Receives the events; optional. */
   event?(event: ReflectorEvent): void;
+  /**
+   * Receives every frame accepted into a stream (header, voice and
+   * terminator, relayed or local) with the stream's id, before relaying;
+   * optional. For decoders of the data channels (Rem, radio code, GPS for
+   * APRS). `datagram` must not be modified.
+   */
+  frame?(streamId: number, datagram: Uint8Array): void;
 }
 
 /**
@@ -1164,6 +1171,13 @@ export class YsfReflectorCore {
   ): HandleResult {
     stream.lastFrameAt = now;
     stream.frames++;
+    if (this.#io.frame) {
+      try {
+        this.#io.frame(stream.id, datagram);
+      } catch {
+        this.#counters.eventErrors++;
+      }
+    }
     if (!stream.local) this.#relay(stream, datagram, fi, now);
     if (fi === TERMINATOR) this.#endStream(stream, "terminator", now);
     else if (end) this.#endStream(stream, "end-flag", now);
