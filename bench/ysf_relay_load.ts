@@ -50,7 +50,10 @@ import {
 import { readCpuMs, readMemory, readUdpDrops } from "./_ysf_load_proc.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
-const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
+/** The program under test: the source CLI, or with `--bundle` the shipped single file (`deno task bundle` first). */
+const CLI = Deno.args.includes("--bundle")
+  ? new URL("../dist/shack.js", import.meta.url).pathname
+  : new URL("../cli/main.ts", import.meta.url).pathname;
 const BASELINE = new URL("./_ysf_fanout_baseline.ts", import.meta.url)
   .pathname;
 
@@ -143,6 +146,9 @@ class Child {
       [
         "run",
         "-A",
+        ...(Deno.args.includes("--bundle")
+          ? ["--no-config", "--unstable-net"]
+          : []),
         ...(v8 ? [`--v8-flags=${v8}`] : []),
         CLI,
         "ysf",
@@ -176,7 +182,11 @@ class Child {
   ): Child {
     const process = new Deno.Command(Deno.execPath(), {
       args,
-      cwd: REPO,
+      // The bundle runs as it would on a user's machine: outside the repo,
+      // without its deno.json (no npm resolution, no config).
+      cwd: Deno.args.includes("--bundle")
+        ? Deno.env.get("TMPDIR") ?? "/tmp"
+        : REPO,
       stdin: "null",
       stdout: "null",
       stderr: "piped",
