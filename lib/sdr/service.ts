@@ -15,6 +15,8 @@ import { RtlTcpSource } from "./sources/rtl_tcp_source.ts";
 import { StdinSource } from "./sources/stdin_source.ts";
 import { SyntheticSource } from "./sources/synthetic_source.ts";
 import { SdrServer } from "./server/sdr_server.ts";
+import { ListingRegistrar } from "./listing.ts";
+import { VERSION } from "../version.ts";
 
 /**
  * The sample source a configuration names.
@@ -86,6 +88,7 @@ export interface SdrServiceOptions {
 export class SdrService {
   readonly server: SdrServer;
   readonly markers: MarkersFile | undefined;
+  #listing: ListingRegistrar | undefined;
   #log: Logger;
   #closing: Promise<void> | undefined;
 
@@ -148,7 +151,47 @@ export class SdrService {
       fft: input.fftSize,
       backend: server.backend,
     });
-    return new SdrService(server, markers, log);
+    const service = new SdrService(server, markers, log);
+    if (
+      config.listing.registerOnline && config.listing.registerUrls.length > 0
+    ) {
+      // PhantomSDR+'s listing body; a real-input band is half its sample rate wide.
+      const bandwidth = input.signal === "real" ? input.sps / 2 : input.sps;
+      const id = String(crypto.getRandomValues(new Uint32Array(1))[0]);
+      service.#listing = new ListingRegistrar({
+        urls: config.listing.registerUrls,
+        body: () => ({
+          id,
+          name: config.listing.name,
+          software: "shack",
+          software_version: VERSION,
+          version: VERSION,
+          antenna: config.listing.antenna,
+          bandwidth,
+          users: server.stats().sockets.audio.clients,
+          center_frequency: input.frequency,
+          grid_locator: config.listing.gridLocator,
+          hostname: config.listing.hostname,
+          max_users: config.limits.audio,
+          port: config.server.port,
+        }),
+        onResult: (url, r) => {
+          if (!r.ok) {
+            log.warn("listing update failed", {
+              url,
+              status: r.status,
+              error: r.error,
+              retryInS: Math.round(r.nextInMs / 1000),
+            });
+          }
+        },
+      });
+      service.#listing.start();
+      log.info("listing registration on", {
+        urls: config.listing.registerUrls,
+      });
+    }
+    return service;
   }
 
   /** SIGHUP: re-reads markers.json (served to clients that connect from now on). */
@@ -162,7 +205,8 @@ export class SdrService {
 
   /** Stops the server, its Worker and the source. */
   close(): Promise<void> {
-    this.#closing ??= this.server.close();
+    this.#closing ??= Promise.all([this.#listing?.stop(), this.server.close()])
+      .then(() => {});
     return this.#closing;
   }
 }
