@@ -200,3 +200,74 @@ Deno.test("YsfServer serves the live dashboard on its HTTP port", async () => {
     await server.close();
   }
 });
+
+Deno.test("YsfServer over UDP: one talker per room; end flag, terminator and watchdog each free the floor", async () => {
+  let now = 1_000_000;
+  const server = await YsfServer.start({
+    reflector: {
+      name: "FLOOR",
+      dgidList: [10],
+      defaultDgid: 10,
+      prefix: false,
+      keepAliveMs: 0,
+    },
+    bind: ["127.0.0.1"],
+    port: 0,
+    now: () => now,
+  });
+  const a = new UdpClient(target(server));
+  const b = new UdpClient(target(server));
+  const ear = new UdpClient(target(server));
+  const heard = (source: string) =>
+    ear.received.filter((d) =>
+      tag(d) === "YSFD" &&
+      new TextDecoder().decode(d.subarray(14, 24)).trim() === source
+    ).length;
+  try {
+    await a.link("GW1AAA");
+    await b.link("GW2BBB");
+    await ear.link("GW3EAR");
+    const ta = transmission({
+      dgid: 10,
+      gateway: "GW1AAA",
+      source: "G4AAA",
+      count: 2,
+    });
+    const tb = transmission({
+      dgid: 10,
+      gateway: "GW2BBB",
+      source: "G4BBB",
+      count: 2,
+    });
+
+    // A holds the floor: B's transmission is dropped as busy.
+    await a.send(ta.header);
+    await until(() => heard("G4AAA") === 1, 5000, "A's header");
+    for (const f of [tb.header, ...tb.body]) await b.send(f);
+    await until(() => server.core.counters.drops.busy >= 1, 5000, "busy drop");
+    equal(heard("G4BBB"), 0);
+
+    // The end flag alone (on a voice frame) ends A's stream: B gets the floor at once.
+    const endFlagged = ta.body[0].slice();
+    endFlagged[34] |= 1;
+    await a.send(endFlagged);
+    await until(() => heard("G4AAA") === 2, 5000, "A's last frame");
+    for (const f of [tb.header, tb.terminator]) await b.send(f);
+    await until(() => heard("G4BBB") === 2, 5000, "B after A's end flag");
+
+    // The terminator ended B's stream: A talks again, then goes silent.
+    await a.send(ta.header);
+    await until(() => heard("G4AAA") === 3, 5000, "A again");
+    // 1.6 s of silence on the injected clock: the watchdog ends A's stream at the next tick.
+    now += 1600;
+    await until(() => server.core.sizes.streams === 0, 5000, "watchdog");
+    await b.send(tb.header);
+    await until(() => heard("G4BBB") === 3, 5000, "B after the watchdog");
+    // A heard B's header and terminator, then B's last header; never its own frames.
+    await until(() => a.count("YSFD") === 3, 5000, "A hearing B");
+    equal(heard("G4AAA"), 3);
+  } finally {
+    for (const c of [a, b, ear]) await c.close();
+    await server.close();
+  }
+});
