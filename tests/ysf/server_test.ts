@@ -271,3 +271,78 @@ Deno.test("YsfServer over UDP: one talker per room; end flag, terminator and wat
     await server.close();
   }
 });
+
+Deno.test("YsfServer over UDP: TOT and wild-PTT block a talker temporarily (injected clock)", async () => {
+  let now = 5_000_000;
+  const server = await YsfServer.start({
+    reflector: {
+      name: "PROTECT",
+      dgidList: [10],
+      defaultDgid: 10,
+      prefix: false,
+      keepAliveMs: 0,
+      timeoutSeconds: 2,
+      treactivateSeconds: 60,
+      wildPttTimeSeconds: 5,
+      wildPttCount: 3,
+      watchdogMs: 60_000,
+    },
+    bind: ["127.0.0.1"],
+    port: 0,
+    now: () => now,
+  });
+  const talker = new UdpClient(target(server));
+  const ear = new UdpClient(target(server));
+  const heard = () => ear.count("YSFD");
+  try {
+    await talker.link("GW1TLK");
+    await ear.link("GW2EAR");
+    // TOT: a transmission longer than 2 s is cut and its talker blocked.
+    const tot = transmission({
+      dgid: 10,
+      gateway: "GW1TLK",
+      source: "G4TOT",
+      count: 2,
+    });
+    await talker.send(tot.header);
+    await until(() => heard() === 1, 5000, "TOT header");
+    now += 2100;
+    await talker.send(tot.body[0]);
+    await until(
+      () => server.core.snapshot().tempBlocks.length === 1,
+      5000,
+      "TOT block",
+    );
+    const afterTot = heard();
+    await talker.send(tot.header); // a new PTT while blocked
+    await new Promise((r) => setTimeout(r, 100));
+    equal(heard(), afterTot, "a blocked talker was relayed");
+
+    // Wild PTT: a third key-up within 5 s blocks another callsign.
+    for (let i = 0; i < 3; i++) {
+      const ptt = transmission({
+        dgid: 10,
+        gateway: "GW1TLK",
+        source: "G4WLD",
+        count: 0,
+      });
+      await talker.send(ptt.header);
+      await talker.send(ptt.terminator);
+      now += 500;
+    }
+    await until(
+      () => server.core.snapshot().tempBlocks.length === 2,
+      5000,
+      "wild-PTT block",
+    );
+    const blocked = server.core.snapshot().tempBlocks.map((b) =>
+      JSON.stringify(b)
+    ).join(" ");
+    match(blocked, /G4TOT/);
+    match(blocked, /G4WLD/);
+  } finally {
+    await talker.close();
+    await ear.close();
+    await server.close();
+  }
+});
