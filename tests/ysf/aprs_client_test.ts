@@ -21,7 +21,7 @@ const REPORT = {
   radioCode: 0x31,
 };
 const PACKET =
-  "IU5JAE-10>APRS,TCPIP*:@140905z4359.20N/01030.55E>YSF#90123 via pYSFReflector FTM-300D";
+  "IU5JAE-10>APRS,TCPIP*:@140905z4359.20N/01030.55E>YSF#90123 via shack FTM-300D";
 
 /** Resolves when `check()` holds, re-checked on every `notify()`. */
 class Signal {

@@ -21,7 +21,7 @@ Deno.test("buildAprsPositionPacket() builds pYSFReflector3's example packet", ()
       { source: "IU5JAE", latitude: 44, longitude: 10.5, radioCode: 0x31 },
       { reflectorId: 90123, ssid: "-10", now: () => AT },
     ),
-    "IU5JAE-10>APRS,TCPIP*:@140905z4400.00N/01030.00E>YSF#90123 via pYSFReflector FTM-300D",
+    "IU5JAE-10>APRS,TCPIP*:@140905z4400.00N/01030.00E>YSF#90123 via shack FTM-300D",
   );
 });
 
@@ -54,7 +54,7 @@ Deno.test("buildAprsPositionPacket() reports the gps.py FTM-300D block", () => {
       { source: "IU5JAE-7  ", ...gps.position!, radioCode: gps.radioCode },
       { reflectorId: 4296, ssid: "-0", now: () => AT },
     ),
-    "IU5JAE>APRS,TCPIP*:@140905z4359.20N/01030.55E>YSF#04296 via pYSFReflector FTM-300D",
+    "IU5JAE>APRS,TCPIP*:@140905z4359.20N/01030.55E>YSF#04296 via shack FTM-300D",
   );
 });
 
@@ -64,13 +64,13 @@ Deno.test("buildAprsPositionPacket() uses <0x..> and the jogger for unknown radi
       { source: "G4ABC/P", latitude: -33.858333333333334, longitude: -151.2 },
       { reflectorId: 123456, now: () => AT },
     ),
-    "G4ABC>APRS,TCPIP*:@140905z3351.50S/15112.00W[YSF#123456 via pYSFReflector <0x0>",
+    "G4ABC>APRS,TCPIP*:@140905z3351.50S/15112.00W[YSF#123456 via shack <0x0>",
   );
   equal(
     buildAprsPositionPacket(
       { source: "G4ABC", latitude: 1, longitude: 2, radioCode: 0x3f },
       { reflectorId: 1, now: () => AT },
-    )?.endsWith("[YSF#00001 via pYSFReflector <0x3f>"),
+    )?.endsWith("[YSF#00001 via shack <0x3f>"),
     true,
   );
 });

@@ -1,9 +1,10 @@
 /**
- * The APRS position packet pYSFReflector3 sends for a station whose radio
- * reported GPS (`ysfaprs.aprs_string`), in TNC2 text:
+ * The APRS position packet for a station whose radio reported GPS, in TNC2
+ * text, laid out as pYSFReflector3's `ysfaprs.aprs_string` builds it except
+ * that the comment names shack instead of pYSFReflector:
  *
  * ```
- * CALL-10>APRS,TCPIP*:@DDHHMMzDDMM.mmN/DDDMM.mmE>YSF#12345 via pYSFReflector FTM-300D
+ * CALL-10>APRS,TCPIP*:@DDHHMMzDDMM.mmN/DDDMM.mmE>YSF#12345 via shack FTM-300D
  * ```
  *
  * with the symbol (table `/`; `[` jogger, `>` car, `-` house) and the model
@@ -353,7 +354,7 @@ const CALLSIGN = /^[A-Za-z0-9]{3,9}$/;
  * );
  * equal(
  *   packet,
- *   "IU5JAE-10>APRS,TCPIP*:@140905z4400.00N/01030.00E>YSF#90123 via pYSFReflector FTM-300D",
+ *   "IU5JAE-10>APRS,TCPIP*:@140905z4400.00N/01030.00E>YSF#90123 via shack FTM-300D",
  * );
  * ```
  */
@@ -369,5 +370,5 @@ export function buildAprsPositionPacket(
   if (!CALLSIGN.test(call)) return undefined;
   const { model, symbol } = yaesuRadioModel(report.radioCode ?? 0);
   const time = aprsTimestamp((options.now ?? Date.now)());
-  return `${call}${ssid}>APRS,TCPIP*:@${time}${latitude}/${longitude}${symbol}YSF#${id} via pYSFReflector ${model}`;
+  return `${call}${ssid}>APRS,TCPIP*:@${time}${latitude}/${longitude}${symbol}YSF#${id} via shack ${model}`;
 }
