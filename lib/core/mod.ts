@@ -20,6 +20,7 @@
 export * from "./bounded/mod.ts";
 export * from "./config/mod.ts";
 export * from "./exit_codes.ts";
+export * from "./file_snapshot.ts";
 export * from "./http/mod.ts";
 export * from "./log.ts";
 export * from "./metrics.ts";

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { readFileSnapshot } from "../../core/file_snapshot.ts";
 import {
   type Marker,
   markersJson,
@@ -50,24 +51,7 @@ export interface MarkersFileOptions {
   onWarning?: (message: string) => void;
 }
 
-type ReadResult =
-  | {
-    status: "ok";
-    text: string;
-    mtimeMs: number | undefined;
-    checksum: string;
-  }
-  | { status: "missing" }
-  | { status: "error"; reason: string };
-
 const EMPTY_JSON = markersJson([]);
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * A `markers.json` that is read at start and re-read when it changes.
@@ -274,7 +258,7 @@ export class MarkersFile {
   }
 
   async #refresh(force: boolean): Promise<boolean> {
-    const result = await this.#read();
+    const result = await readFileSnapshot(this.path, this.#maxFileBytes);
     if (result.status !== "ok") {
       this.#unavailable(result);
       return false;
@@ -340,37 +324,5 @@ export class MarkersFile {
         ? `${this.path} ${what}: keeping its last ${this.#markers.length} markers`
         : `${this.path} ${what}: no markers until it can be read`,
     );
-  }
-
-  async #read(): Promise<ReadResult> {
-    try {
-      const info = await Deno.stat(this.path);
-      if (!info.isFile) return { status: "error", reason: "not a file" };
-      if (info.size > this.#maxFileBytes) {
-        return {
-          status: "error",
-          reason: `larger than ${this.#maxFileBytes} bytes`,
-        };
-      }
-      const bytes = await Deno.readFile(this.path);
-      if (bytes.length > this.#maxFileBytes) {
-        return {
-          status: "error",
-          reason: `larger than ${this.#maxFileBytes} bytes`,
-        };
-      }
-      return {
-        status: "ok",
-        text: new TextDecoder().decode(bytes),
-        mtimeMs: info.mtime?.getTime(),
-        checksum: await sha256(bytes),
-      };
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { status: "missing" };
-      return {
-        status: "error",
-        reason: error instanceof Error ? error.message : String(error),
-      };
-    }
   }
 }

@@ -21,6 +21,7 @@
  * @module
  */
 
+import { readFileSnapshot } from "../../core/file_snapshot.ts";
 import {
   AccessControl,
   type CheckRe,
@@ -155,28 +156,11 @@ interface FileState {
   failing: boolean;
 }
 
-type ReadResult =
-  | {
-    status: "ok";
-    text: string;
-    mtimeMs: number | undefined;
-    checksum: string;
-  }
-  | { status: "missing" }
-  | { status: "error"; reason: string };
-
 const LABELS: Readonly<Record<RuleFileKind, string>> = {
   deny: "Deny file",
   blockList: "Block list",
   home: "Home file",
 };
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Loads and watches the reflector's rule files. Call {@link RuleFiles.load}
@@ -398,7 +382,7 @@ export class RuleFiles {
   async #refresh(force: boolean): Promise<RuleFileKind[]> {
     const changed: RuleFileKind[] = [];
     for (const file of this.#files) {
-      const result = await this.#read(file);
+      const result = await readFileSnapshot(file.path, this.#maxFileBytes);
       if (result.status !== "ok") {
         this.#unavailable(file, result);
         continue;
@@ -502,37 +486,5 @@ export class RuleFiles {
       blockList: this.#blockList,
       resolvedHosts,
     });
-  }
-
-  async #read(file: FileState): Promise<ReadResult> {
-    try {
-      const info = await Deno.stat(file.path);
-      if (!info.isFile) return { status: "error", reason: "not a file" };
-      if (info.size > this.#maxFileBytes) {
-        return {
-          status: "error",
-          reason: `larger than ${this.#maxFileBytes} bytes`,
-        };
-      }
-      const bytes = await Deno.readFile(file.path);
-      if (bytes.length > this.#maxFileBytes) {
-        return {
-          status: "error",
-          reason: `larger than ${this.#maxFileBytes} bytes`,
-        };
-      }
-      return {
-        status: "ok",
-        text: new TextDecoder().decode(bytes),
-        mtimeMs: info.mtime?.getTime(),
-        checksum: await sha256(bytes),
-      };
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { status: "missing" };
-      return {
-        status: "error",
-        reason: error instanceof Error ? error.message : String(error),
-      };
-    }
   }
 }
