@@ -7,69 +7,12 @@ import {
   type YsfServiceConfig,
 } from "../../lib/ysf/config/service_config.ts";
 import { YsfService } from "../../lib/ysf/service.ts";
-import {
-  encodeFich,
-  encodeHeaderPayload,
-  encodeVd2DataChannel,
-  type Fich,
-} from "../../lib/ysf/mod.ts";
+import { encodeHeaderPayload } from "../../lib/ysf/mod.ts";
+import { D300, packet } from "./_gps_frames.ts";
 import { UdpClient, until } from "./_udp_client.ts";
 
-/** The GPS block of pYSFReflector3's gps.py example (an FT-991 near Florence). */
-const D300 = new Uint8Array([
-  69,
-  34,
-  98,
-  95,
-  49,
-  84,
-  51,
-  85,
-  89,
-  50,
-  48,
-  38,
-  58,
-  83,
-  108,
-  32,
-  28,
-  32,
-  3,
-  110,
-]);
-
-function packet(
-  fields: Partial<Fich>,
-  channel?: Uint8Array | string,
-): Uint8Array {
-  const data = new Uint8Array(155);
-  data.set(new TextEncoder().encode("YSFDGW1TLK    G4ABC     ALL       "));
-  encodeFich({
-    fi: 1,
-    cs: 2,
-    cm: 0,
-    bn: 0,
-    bt: 0,
-    fn: 0,
-    ft: 7,
-    dev: false,
-    mr: 0,
-    voip: true,
-    dt: 2,
-    sql: false,
-    dgid: 0,
-    ...fields,
-  }, data);
-  if (typeof channel === "string") {
-    channel = new TextEncoder().encode(channel.padEnd(10));
-  }
-  if (channel !== undefined) encodeVd2DataChannel(channel, data);
-  return data;
-}
-
 function frameWithCsd(fi: number): Uint8Array {
-  const data = packet({ fi, fn: 0 });
+  const data = packet({ fi, fn: 0 }, undefined, "GW1TLK");
   encodeHeaderPayload({
     destination: "ALL",
     source: "G4ABC",
@@ -153,7 +96,7 @@ Deno.test("ysf + APRS: a GPS position in the data channel reaches APRS-IS after 
     };
     const frames = [frameWithCsd(0)];
     for (let fn = 0; fn <= 7; fn++) {
-      frames.push(packet({ fn }, channels[fn] ?? "          "));
+      frames.push(packet({ fn }, channels[fn] ?? "          ", "GW1TLK"));
     }
     frames.push(frameWithCsd(2));
     for (const f of frames) await talker.send(f);

@@ -6,31 +6,7 @@ import {
   yaesuGpsChecksum,
 } from "../../lib/ysf/aprs/mod.ts";
 import { hex } from "./_vectors.ts";
-
-/** The two blocks in pYSFReflector3's `gps.py` `__main__`. */
-const D300 = new Uint8Array([
-  69,
-  34,
-  98,
-  95,
-  49,
-  84,
-  51,
-  85,
-  89,
-  50,
-  48,
-  38,
-  58,
-  83,
-  108,
-  32,
-  28,
-  32,
-  3,
-  110,
-]);
-const D70 = new Uint8Array([7, 34, 97, 95, 43, 3, 23, 0, 0, 0]);
+import { D300, D70 } from "./_gps_frames.ts";
 
 /**
  * Blocks decoded by pYSFReflector3's own `gps.py` (run under Python 3 on

@@ -11,6 +11,7 @@ import {
   YAESU_RADIO_MODELS,
   yaesuRadioModel,
 } from "../../lib/ysf/aprs/mod.ts";
+import { D300 } from "./_gps_frames.ts";
 
 const AT = Date.UTC(2026, 3, 14, 9, 5, 42);
 
@@ -26,28 +27,7 @@ Deno.test("buildAprsPositionPacket() builds pYSFReflector3's example packet", ()
 });
 
 Deno.test("buildAprsPositionPacket() reports the gps.py FTM-300D block", () => {
-  const d300 = new Uint8Array([
-    69,
-    34,
-    98,
-    95,
-    49,
-    84,
-    51,
-    85,
-    89,
-    50,
-    48,
-    38,
-    58,
-    83,
-    108,
-    32,
-    28,
-    32,
-    3,
-    110,
-  ]);
+  const d300 = D300;
   const gps = decodeYaesuGps(d300, 7)!;
   equal(
     buildAprsPositionPacket(

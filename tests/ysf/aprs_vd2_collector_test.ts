@@ -1,70 +1,7 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { Vd2Collector } from "../../lib/ysf/aprs/mod.ts";
-import {
-  encodeFich,
-  encodeHeaderPayload,
-  encodeVd2DataChannel,
-  type Fich,
-} from "../../lib/ysf/mod.ts";
-
-/** The two blocks in pYSFReflector3's `gps.py` `__main__`. */
-const D300 = new Uint8Array([
-  69,
-  34,
-  98,
-  95,
-  49,
-  84,
-  51,
-  85,
-  89,
-  50,
-  48,
-  38,
-  58,
-  83,
-  108,
-  32,
-  28,
-  32,
-  3,
-  110,
-]);
-const D70 = new Uint8Array([7, 34, 97, 95, 43, 3, 23, 0, 0, 0]);
-
-function fichOf(fields: Partial<Fich>): Fich {
-  return {
-    fi: 1,
-    cs: 2,
-    cm: 0,
-    bn: 0,
-    bt: 0,
-    fn: 0,
-    ft: 7,
-    dev: false,
-    mr: 0,
-    voip: true,
-    dt: 2,
-    sql: false,
-    dgid: 0,
-    ...fields,
-  };
-}
-
-/** A YSFD packet with the FICH and, if given, the VD2 data channel. */
-function packet(
-  fields: Partial<Fich>,
-  channel?: Uint8Array | string,
-): Uint8Array {
-  const data = new Uint8Array(155);
-  data.set(new TextEncoder().encode("YSFDGW1       G4ABC     ALL       "));
-  encodeFich(fichOf(fields), data);
-  if (typeof channel === "string") {
-    channel = new TextEncoder().encode(channel.padEnd(10));
-  }
-  if (channel !== undefined) encodeVd2DataChannel(channel, data);
-  return data;
-}
+import { encodeHeaderPayload } from "../../lib/ysf/mod.ts";
+import { D300, D70, fichOf, packet } from "./_gps_frames.ts";
 
 function header(ft = 7): Uint8Array {
   const data = packet({ fi: 0, ft });
