@@ -15,10 +15,7 @@ import {
   applyYsfCliOverrides,
   type YsfCliOverrides,
 } from "../lib/ysf/config/overrides.ts";
-import {
-  YSF_DEFAULTS,
-  type YsfServiceConfig,
-} from "../lib/ysf/config/service_config.ts";
+import { defaultYsfConfig } from "../lib/ysf/config/service_config.ts";
 import { YsfService } from "../lib/ysf/service.ts";
 import {
   configOption,
@@ -34,32 +31,6 @@ function collectBind(value: string, previous: string[] | undefined): string[] {
   const list = value.split(",").map((v) => v.trim()).filter((v) => v !== "");
   if (list.length === 0) throw new InvalidArgumentError("expected an address");
   return [...(previous ?? []), ...list];
-}
-
-/** The configuration used when no file is given: pYSFReflector3 defaults, rooms mode. */
-export function defaultYsfConfig(): YsfServiceConfig {
-  return {
-    format: "toml",
-    file: "(defaults)",
-    contact: "",
-    web: "",
-    notes: [],
-    reflector: {
-      ...YSF_DEFAULTS.reflector("rooms"),
-      name: "SHACK",
-      description: "",
-      id: 0,
-    },
-    network: { bind: ["::"], port: YSF_DEFAULTS.port, auxPorts: [] },
-    httpPort: YSF_DEFAULTS.httpPort,
-    files: {
-      checkRe: YSF_DEFAULTS.checkRe("rooms"),
-      reloadMinutes: YSF_DEFAULTS.reloadMinutes,
-      roomDatabaseMaxEntries: YSF_DEFAULTS.roomDatabaseMaxEntries,
-    },
-    monitor: { enabled: false, bind: "127.0.0.1", port: YSF_DEFAULTS.port + 1 },
-    aprs: { enabled: false, server: "", port: 14580, ssid: "" },
-  };
 }
 
 /** Builds `ysf` with its `reflect` subcommand. */

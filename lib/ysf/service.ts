@@ -132,17 +132,11 @@ function logEvent(log: Logger, event: ReflectorEvent): void {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { Logger } from "../core/log.ts";
- * import { YSF_DEFAULTS } from "./config/service_config.ts";
+ * import { defaultYsfConfig } from "./config/service_config.ts";
  * import { YsfService } from "./service.ts";
- * import type { YsfServiceConfig } from "./config/service_config.ts";
- * const config: YsfServiceConfig = {
- *   format: "toml", file: "(doc)", contact: "", web: "", notes: [],
- *   reflector: { ...YSF_DEFAULTS.reflector("rooms"), name: "DOC", description: "", id: 0 },
- *   network: { bind: ["127.0.0.1"], port: 0, auxPorts: [] },
- *   files: { checkRe: 1, reloadMinutes: 0, roomDatabaseMaxEntries: 100 },
- *   monitor: { enabled: false, bind: "127.0.0.1", port: 0 },
- *   aprs: { enabled: false, server: "", port: 14580, ssid: "" },
- * };
+ * const config = defaultYsfConfig();
+ * config.network = { bind: ["127.0.0.1"], port: 0, auxPorts: [] };
+ * delete config.httpPort;
  * const service = await YsfService.start(config, { logger: new Logger({ sink: () => {} }) });
  * equal(service.server.sockets.length, 1);
  * await service.close();
@@ -207,7 +201,6 @@ export class YsfService {
       homeEntries: state.homeEntries,
       ...(rooms ? { roomMemory: rooms } : {}),
     });
-    delete reflector.now;
     let monitor: JsonMonitor | undefined;
     let logFile: G4klxLogFile | undefined;
     let aprs: AprsClient | undefined;

@@ -2,10 +2,7 @@
 // position report at a (fake, local) APRS-IS server.
 import { equal, match, ok } from "node:assert/strict";
 import { Logger } from "../../lib/core/log.ts";
-import {
-  YSF_DEFAULTS,
-  type YsfServiceConfig,
-} from "../../lib/ysf/config/service_config.ts";
+import { defaultYsfConfig } from "../../lib/ysf/config/service_config.ts";
 import { YsfService } from "../../lib/ysf/service.ts";
 import { encodeHeaderPayload } from "../../lib/ysf/mod.ts";
 import { D300, packet } from "./_gps_frames.ts";
@@ -58,28 +55,18 @@ Deno.test("ysf + APRS: a GPS position in the data channel reaches APRS-IS after 
       })();
     }
   })();
-  const config: YsfServiceConfig = {
-    format: "toml",
-    file: "(test)",
-    contact: "",
-    web: "",
-    notes: [],
-    reflector: {
-      ...YSF_DEFAULTS.reflector("rooms"),
-      name: "APRS TEST",
-      description: "",
-      id: 12345,
-    },
-    network: { bind: ["127.0.0.1"], port: 0, auxPorts: [] },
-    files: { checkRe: 1, reloadMinutes: 0, roomDatabaseMaxEntries: 100 },
-    monitor: { enabled: false, bind: "127.0.0.1", port: 0 },
-    aprs: {
-      enabled: true,
-      server: "127.0.0.1",
-      port: (listener.addr as Deno.NetAddr).port,
-      ssid: "-10",
-    },
+  const config = defaultYsfConfig();
+  config.reflector.name = "APRS TEST";
+  config.reflector.id = 12345;
+  config.network = { bind: ["127.0.0.1"], port: 0, auxPorts: [] };
+  delete config.httpPort;
+  config.aprs = {
+    enabled: true,
+    server: "127.0.0.1",
+    port: (listener.addr as Deno.NetAddr).port,
+    ssid: "-10",
   };
+
   const service = await YsfService.start(config, {
     logger: new Logger({ sink: () => {} }),
   });

@@ -394,3 +394,43 @@ export const YSF_DEFAULTS = {
   monitorBind: "127.0.0.1",
   aprsPort: 14580,
 } as const;
+
+/**
+ * The configuration used when no file is given: pYSFReflector3's defaults,
+ * rooms mode, name "SHACK", IPv4 and IPv6 on port 42000, HTTP on 42080.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { defaultYsfConfig } from "./service_config.ts";
+ * equal(defaultYsfConfig().network.port, 42000);
+ * ```
+ */
+export function defaultYsfConfig(): YsfServiceConfig {
+  return {
+    format: "toml",
+    file: "(defaults)",
+    contact: "",
+    web: "",
+    notes: [],
+    reflector: {
+      ...YSF_DEFAULTS.reflector("rooms"),
+      name: "SHACK",
+      description: "",
+      id: 0,
+    },
+    network: { bind: ["::"], port: YSF_DEFAULTS.port, auxPorts: [] },
+    httpPort: YSF_DEFAULTS.httpPort,
+    files: {
+      checkRe: YSF_DEFAULTS.checkRe("rooms"),
+      reloadMinutes: YSF_DEFAULTS.reloadMinutes,
+      roomDatabaseMaxEntries: YSF_DEFAULTS.roomDatabaseMaxEntries,
+    },
+    monitor: {
+      enabled: false,
+      bind: YSF_DEFAULTS.monitorBind,
+      port: YSF_DEFAULTS.port + 1,
+    },
+    aprs: { enabled: false, server: "", port: YSF_DEFAULTS.aprsPort, ssid: "" },
+  };
+}
