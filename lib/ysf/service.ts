@@ -204,18 +204,20 @@ export class YsfService {
     let monitor: JsonMonitor | undefined;
     let logFile: G4klxLogFile | undefined;
     let aprs: AprsClient | undefined;
-    // APRS: one data-channel collector per open stream (bounded like the streams).
+    // APRS and the JSON monitor's stream_id01..04: one data-channel
+    // collector per open stream (bounded like the streams).
     const collectors = new BoundedMap<number, Vd2Collector>({
       capacity: config.reflector.maxStreams,
     });
-    const aprsEvent = (event: ReflectorEvent) => {
-      if (!aprs) return;
+    const vd2Event = (event: ReflectorEvent) => {
+      if (!aprs && !monitor) return;
       if (event.type === "stream-start") {
         collectors.set(event.stream.id, new Vd2Collector());
       } else if (event.type === "stream-end") {
         const collector = collectors.peek(event.stream.id);
         collectors.delete(event.stream.id);
         const position = collector?.position;
+        if (!aprs) return;
         // As pYSFReflector3: only transmissions that ended properly are reported.
         if (
           position &&
@@ -251,11 +253,14 @@ export class YsfService {
           }
           : {}),
         logger: log,
-        onFrame: (streamId, datagram) =>
-          collectors.peek(streamId)?.push(datagram),
+        onFrame: (streamId, datagram) => {
+          const changes = collectors.peek(streamId)?.push(datagram);
+          if (changes === undefined || monitor === undefined) return;
+          for (const change of changes) monitor.publishVd2(streamId, change);
+        },
         onEvent: (event) => {
           logEvent(log, event);
-          aprsEvent(event);
+          vd2Event(event);
           monitor?.publish(event);
           logFile?.writeEvent(event);
           options.onEvent?.(event);
@@ -355,6 +360,11 @@ export class YsfService {
   /** The configuration in force. */
   get config(): YsfServiceConfig {
     return this.#config;
+  }
+
+  /** The JSON monitor feed, when `[monitor]` is enabled. */
+  get monitor(): JsonMonitor | undefined {
+    return this.#monitor;
   }
 
   async #checkRules(): Promise<void> {

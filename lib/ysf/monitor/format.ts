@@ -19,6 +19,7 @@
  */
 
 import type { ReflectorEvent } from "../reflector/events.ts";
+import type { Vd2Change } from "../aprs/vd2_collector.ts";
 import type {
   ClientSnapshot,
   ReflectorSnapshot,
@@ -348,6 +349,56 @@ export function toSystemMessage(info: MonitorSystemInfo): MonitorMessage {
     dgid_def: String(info.defaultDgid ?? 0),
     dgid_list: `[${(info.dgidList ?? []).join(", ")}]`,
   };
+}
+
+/** Python's `str(float)`: integral values keep a `.0`. */
+function pyFloat(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+/**
+ * The monitor message for what a stream's V/D mode 2 data channel
+ * revealed, as pYSFReflector3 sends it while the stream runs:
+ * `stream_id01` (`Rem1+2`, the raw 10 characters), `stream_id02`
+ * (`Rem3+4`), `stream_id03` (`radio_code`) and `stream_id04` (`latitude`,
+ * `longitude` as Python prints floats).
+ *
+ * @param streamId The reflector's stream id.
+ * @param change What the data channel changed (from a `Vd2Collector`).
+ * @param salt The monitor's stream-id salt.
+ * @returns The message.
+ *
+ * @example Rem1+2 of a stream
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { monitorStreamId, toVd2MonitorMessage } from "./format.ts";
+ *
+ * deepEqual(
+ *   toVd2MonitorMessage(3, { type: "rem12", text: "17733", raw: "17733     " }, 0),
+ *   { stream_id01: monitorStreamId(3, 0), "Rem1+2": "17733     " },
+ * );
+ * ```
+ */
+export function toVd2MonitorMessage(
+  streamId: number,
+  change: Vd2Change,
+  salt: number,
+): MonitorMessage {
+  const id = monitorStreamId(streamId, salt);
+  switch (change.type) {
+    case "rem12":
+      return { stream_id01: id, "Rem1+2": change.raw };
+    case "rem34":
+      return { stream_id02: id, "Rem3+4": change.raw };
+    case "radio-code":
+      return { stream_id03: id, radio_code: String(change.radioCode) };
+    case "position":
+      return {
+        stream_id04: id,
+        latitude: pyFloat(change.position.latitude),
+        longitude: pyFloat(change.position.longitude),
+      };
+  }
 }
 
 /**

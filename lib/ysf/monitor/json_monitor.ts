@@ -27,7 +27,9 @@ import {
   toDumpMessages,
   toMonitorMessages,
   toSystemMessage,
+  toVd2MonitorMessage,
 } from "./format.ts";
+import type { Vd2Change } from "../aprs/vd2_collector.ts";
 
 /**
  * Options of {@link JsonMonitor.start}.
@@ -403,6 +405,30 @@ export class JsonMonitor {
       return;
     }
     for (const message of messages) this.#broadcast(message);
+  }
+
+  /**
+   * Sends the `stream_id01`..`stream_id04` message for what a running
+   * stream's data channel revealed (see {@link toVd2MonitorMessage}).
+   * Never throws; does nothing without subscribers or after `close()`.
+   *
+   * @param streamId The reflector's stream id.
+   * @param change The change reported by the stream's `Vd2Collector`.
+   *
+   * @example Publishing with nobody listening
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { JsonMonitor } from "./json_monitor.ts";
+   *
+   * const monitor = JsonMonitor.start({ port: 0, system: { name: "R", description: "", statusId: "00000", version: "x" } });
+   * monitor.publishVd2(1, { type: "radio-code", radioCode: 0x31 });
+   * equal(monitor.counters.sends, 0);
+   * await monitor.close();
+   * ```
+   */
+  publishVd2(streamId: number, change: Vd2Change): void {
+    if (this.#closed || this.#subscribers.size === 0) return;
+    this.#broadcast(toVd2MonitorMessage(streamId, change, this.#salt));
   }
 
   /**
