@@ -64,6 +64,12 @@ export function ysfCommand() {
           .env("SHACK_YSF_HTTP_PORT"),
       )
       .addOption(
+        new Option(
+          "--http-bind <addr>",
+          "address of the HTTP server (default: the UDP address, or ::)",
+        ).env("SHACK_YSF_HTTP_BIND"),
+      )
+      .addOption(
         new Option("--name <name>", "reflector name (16 characters)").env(
           "SHACK_YSF_NAME",
         ),
@@ -101,6 +107,7 @@ Examples:
           ...(opts.bind ? { bind: opts.bind } : {}),
           ...(opts.port !== undefined ? { port: opts.port } : {}),
           ...(opts.httpPort !== undefined ? { httpPort: opts.httpPort } : {}),
+          ...(opts.httpBind !== undefined ? { httpBind: opts.httpBind } : {}),
           ...(opts.name !== undefined ? { name: opts.name } : {}),
           ...(opts.description !== undefined
             ? { description: opts.description }

@@ -245,9 +245,10 @@ export class YsfService {
         ...(config.httpPort !== undefined
           ? {
             http: {
-              hostname: config.network.bind.length === 1
-                ? config.network.bind[0]
-                : "::",
+              hostname: config.httpBind ??
+                (config.network.bind.length === 1
+                  ? config.network.bind[0]
+                  : "::"),
               port: config.httpPort,
             },
           }
@@ -407,6 +408,7 @@ export class YsfService {
         JSON.stringify(next.network) !== JSON.stringify(this.#config.network)
       ) restart.push("network");
       if (next.httpPort !== this.#config.httpPort) restart.push("http port");
+      if (next.httpBind !== this.#config.httpBind) restart.push("http bind");
       if (restart.length > 0) {
         this.#log.warn("reload: these settings need a restart", {
           settings: restart,
@@ -425,6 +427,7 @@ export class YsfService {
         ...next,
         network: this.#config.network,
         httpPort: this.#config.httpPort,
+        httpBind: this.#config.httpBind,
       };
       this.#log.info("configuration reloaded", { changed: update.changed });
     } else {

@@ -34,6 +34,8 @@ export interface YsfCliOverrides {
   id?: number;
   /** The HTTP status/metrics port; 0 turns it off. */
   httpPort?: number;
+  /** The address of the HTTP status/metrics server. */
+  httpBind?: string;
 }
 
 function checkPort(value: number, flag: string, allowZero: boolean): void {
@@ -156,6 +158,10 @@ export function applyYsfCliOverrides(
     note("http port", overrides.httpPort, out.httpPort ?? 0);
     if (overrides.httpPort === 0) delete out.httpPort;
     else out.httpPort = overrides.httpPort;
+  }
+  if (overrides.httpBind !== undefined) {
+    note("http bind", overrides.httpBind, out.httpBind ?? "");
+    out.httpBind = overrides.httpBind;
   }
   return out;
 }

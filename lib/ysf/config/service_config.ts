@@ -298,6 +298,11 @@ export interface YsfServiceConfig {
   network: YsfNetworkConfig;
   /** The TCP port of the HTTP status page and `/metrics`; absent = off. */
   httpPort?: number;
+  /**
+   * The address of the HTTP server; absent = the UDP address when there
+   * is one, else `::` (all addresses).
+   */
+  httpBind?: string;
   /** Contact shown by the monitor feed and status page (`[Info] Contact`). */
   contact: string;
   /** Web address shown by the monitor feed and status page (`[Info] Web`). */

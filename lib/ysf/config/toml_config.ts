@@ -11,6 +11,7 @@
  * bind = ["0.0.0.0", "::"]
  * port = 42000
  * http_port = 42080             # status page and /metrics; 0 = off
+ * http_bind = "127.0.0.1"       # default: the UDP address (one), else "::"
  * contact = ""
  * web = ""
  *
@@ -140,6 +141,7 @@ export const ysfConfigSchema = s.object({
     .default([...YSF_DEFAULTS.bind]),
   port: s.port().default(YSF_DEFAULTS.port),
   http_port: s.port({ allowZero: true }).default(YSF_DEFAULTS.httpPort),
+  http_bind: s.string({ minLength: 1 }).optional(),
   contact: s.string().default(""),
   web: s.string().default(""),
   aux_ports: s.array(auxPortSchema, { maxLength: 99 }).default([]),
@@ -382,6 +384,7 @@ export function ysfConfigFromToml(
     notes: [],
   };
   if (table.http_port !== 0) config.httpPort = table.http_port;
+  if (table.http_bind !== undefined) config.httpBind = table.http_bind;
   const denyFile = path(table.acl.deny_file);
   if (denyFile !== undefined) config.files.denyFile = denyFile;
   const blockListFile = path(table.acl.block_list);
