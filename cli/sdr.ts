@@ -10,10 +10,6 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { loadSdrConfig } from "../lib/sdr/config/load_sdr_config.ts";
-import { defaultSdrServiceConfig } from "../lib/sdr/config/service_config.ts";
-import { applySdrCliOverrides } from "../lib/sdr/config/overrides.ts";
-import { SdrService } from "../lib/sdr/service.ts";
 import {
   configOption,
   configOrUsageError,
@@ -108,6 +104,18 @@ Examples:
       )
       .action(async (opts) => {
         const log = makeLogger(opts, { service: "sdr" });
+        // The WebSDR's code (DSP, codecs, wasm) is loaded only when it runs.
+        const [
+          { loadSdrConfig },
+          { defaultSdrServiceConfig },
+          { applySdrCliOverrides },
+          { SdrService },
+        ] = await Promise.all([
+          import("../lib/sdr/config/load_sdr_config.ts"),
+          import("../lib/sdr/config/service_config.ts"),
+          import("../lib/sdr/config/overrides.ts"),
+          import("../lib/sdr/service.ts"),
+        ]);
         const config = await configOrUsageError(async () => {
           const base = opts.config
             ? await loadSdrConfig(opts.config)

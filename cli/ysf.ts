@@ -10,13 +10,7 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { loadYsfConfig } from "../lib/ysf/config.ts";
-import {
-  applyYsfCliOverrides,
-  type YsfCliOverrides,
-} from "../lib/ysf/config/overrides.ts";
-import { defaultYsfConfig } from "../lib/ysf/config/service_config.ts";
-import { YsfService } from "../lib/ysf/service.ts";
+import type { YsfCliOverrides } from "../lib/ysf/config/overrides.ts";
 import {
   configOption,
   configOrUsageError,
@@ -103,6 +97,19 @@ Examples:
       )
       .action(async (opts) => {
         const log = makeLogger(opts, { service: "ysf" });
+        // The reflector's code is loaded only when it runs: the other
+        // commands (and their memory) never carry it.
+        const [
+          { loadYsfConfig },
+          { applyYsfCliOverrides },
+          { defaultYsfConfig },
+          { YsfService },
+        ] = await Promise.all([
+          import("../lib/ysf/config.ts"),
+          import("../lib/ysf/config/overrides.ts"),
+          import("../lib/ysf/config/service_config.ts"),
+          import("../lib/ysf/service.ts"),
+        ]);
         const overrides: YsfCliOverrides = {
           ...(opts.bind ? { bind: opts.bind } : {}),
           ...(opts.port !== undefined ? { port: opts.port } : {}),
