@@ -17,7 +17,12 @@ import { runChecks } from "../lib/doctor/runner.ts";
 import type { Check, CheckTarget } from "../lib/doctor/types.ts";
 import { Shutdown } from "../lib/core/shutdown.ts";
 import { VERSION } from "../lib/version.ts";
-import { loadShackConfig } from "../lib/config.ts";
+import {
+  parseTarget,
+  readConfiguredServices,
+  TARGET_KINDS,
+} from "../lib/doctor/service_targets.ts";
+import { DOCTOR_JSON_SCHEMA } from "../lib/doctor/schema.ts";
 import {
   configOption,
   logFormatOption,
@@ -33,8 +38,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...names];
 }
 
-/** Service kinds `--target` accepts (those with a probe). */
-export const TARGET_KINDS = ["ysf"] as const;
+export { TARGET_KINDS };
 
 /** Collects `--target KIND=ADDRESS` values; commas separate several (for the env var). */
 export function collectTargets(
@@ -45,25 +49,13 @@ export function collectTargets(
   for (
     const item of value.split(",").map((v) => v.trim()).filter((v) => v !== "")
   ) {
-    const eq = item.indexOf("=");
-    const kind = eq > 0 ? item.slice(0, eq) : "";
-    const address = eq > 0 ? item.slice(eq + 1).trim() : "";
-    if (!(TARGET_KINDS as readonly string[]).includes(kind) || address === "") {
-      throw new InvalidArgumentError(
-        `expected KIND=ADDRESS with KIND one of ${
-          TARGET_KINDS.join(", ")
-        }, found "${item}"`,
-      );
+    try {
+      out.push(parseTarget(item));
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
     }
-    out.push({ kind, address, source: "command line" });
   }
   return out;
-}
-
-function localAddress(bind: readonly string[], port: number): string {
-  const host = bind.find((b) => b !== "0.0.0.0" && b !== "::") ??
-    (bind.includes("::") && !bind.includes("0.0.0.0") ? "::1" : "127.0.0.1");
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**
@@ -71,20 +63,7 @@ function localAddress(bind: readonly string[], port: number): string {
  * not load gives none (the config check reports why).
  */
 export async function configTargets(path: string): Promise<CheckTarget[]> {
-  try {
-    const { config } = await loadShackConfig(path);
-    const out: CheckTarget[] = [];
-    if (config.ysf) {
-      out.push({
-        kind: "ysf",
-        address: localAddress(config.ysf.bind, config.ysf.port),
-        source: "config",
-      });
-    }
-    return out;
-  } catch {
-    return [];
-  }
+  return (await readConfiguredServices(path)).targets;
 }
 
 /** Picks the checks named by `--check` (a name or a prefix ending in "."). */
@@ -158,6 +137,12 @@ export function doctorCommand() {
         .env("SHACK_DOCTOR_WATCH"),
     )
     .addOption(new Option("--list", "list the checks and exit"))
+    .addOption(
+      new Option(
+        "--schema",
+        "print the JSON Schema of the --json document and exit",
+      ),
+    )
     .addOption(logLevelOption())
     .addOption(logFormatOption())
     .addHelpText(
@@ -170,11 +155,18 @@ Examples:
   $ shack doctor --json | jq .status
   $ shack doctor --config shack.toml --check config
   $ shack doctor --watch 10 --quiet
-  $ shack doctor --target ysf=127.0.0.1:42000 --check ysf`,
+  $ shack doctor --target ysf=127.0.0.1:42000 --check ysf
+  $ shack doctor --target sdr=http://127.0.0.1:9002 --target audio-osc=127.0.0.1:5005
+  $ shack doctor --check system --check tools --quiet`,
     )
     .action(async (opts) => {
       const log = makeLogger(opts, { cmd: "doctor" });
       const all = defaultChecks();
+      if (opts.schema) {
+        console.log(JSON.stringify(DOCTOR_JSON_SCHEMA, null, 2));
+        Deno.exitCode = 0;
+        return;
+      }
       if (opts.list) {
         for (const c of all) {
           console.log(`${c.name.padEnd(22)} ${c.description}`);

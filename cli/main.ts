@@ -11,6 +11,7 @@ import { ExitCode } from "../lib/core/exit_codes.ts";
 import { VERSION } from "../lib/version.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
+import { serviceCommand } from "./service.ts";
 import { ysfCommand } from "./ysf.ts";
 import { sdrCommand } from "./sdr.ts";
 import { applyBooleanEnv } from "./common.ts";
@@ -44,6 +45,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
   program.addCommand(sdrCommand());
   program.addCommand(ysfCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(serviceCommand());
   program.addCommand(completionsCommand(() => program as unknown as Command));
   // addCommand() does not pass settings down: every command reports usage errors the same way.
   const configure = (cmd: Command) => {

@@ -1,6 +1,10 @@
 /**
  * `shack doctor` as a library: checks, the concurrent runner and renderers.
  *
+ * The OSC codec (`osc.ts`) and `findExecutable()` are not re-exported
+ * here: the audio engine has its own, and both would reach the root
+ * `mod.ts`.
+ *
  * @example Usage
  * ```ts
  * import { equal } from "node:assert/strict";
@@ -17,9 +21,63 @@
 export * from "./types.ts";
 export * from "./runner.ts";
 export * from "./render.ts";
-export { defaultChecks } from "./checks/mod.ts";
+export * from "./schema.ts";
+export * from "./service_targets.ts";
+export * from "./host_port.ts";
+export * from "./prometheus_text.ts";
+export * from "./osc_probe.ts";
+export * from "./http_probe.ts";
+export * from "./port_state.ts";
+export * from "./silent_service.ts";
+export type {
+  CommandResult,
+  CommandRunner,
+  RunCommandOptions,
+} from "./command_runner.ts";
+export * from "./system_text.ts";
+export * from "./raspberry_pi.ts";
+export * from "./throttled.ts";
+export { defaultChecks, type DefaultChecksOptions } from "./checks/mod.ts";
 export {
   compareVersions,
   judgeDenoVersion,
   MIN_DENO_VERSION,
 } from "./checks/runtime.ts";
+export {
+  httpServiceCheck,
+  type HttpServiceKind,
+} from "./checks/http_service.ts";
+export { audioOscCheck } from "./checks/audio_osc.ts";
+export {
+  AUDIO_PLAYERS,
+  parseToolVersion,
+  probeTool,
+  toolChecks,
+  type ToolChecksOptions,
+  type ToolInfo,
+} from "./checks/tools.ts";
+export {
+  diskCheck,
+  type DiskCheckOptions,
+  type DiskSpace,
+  formatBytes,
+} from "./checks/system_disk.ts";
+export {
+  memoryCheck,
+  type MemoryCheckOptions,
+  type MemoryFigures,
+  parseMeminfo,
+} from "./checks/system_memory.ts";
+export {
+  pageSizeCheck,
+  type PageSizeCheckOptions,
+  pageSizeFromRelease,
+  parseSmapsPageSize,
+  PI5_PAGE_SIZE_FIX,
+} from "./checks/system_pagesize.ts";
+export {
+  judgeThrottled,
+  parseTemperature,
+  piCheck,
+  type PiCheckOptions,
+} from "./checks/system_pi.ts";

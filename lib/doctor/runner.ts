@@ -66,6 +66,7 @@ async function runOne(
             ? { targets: options.targets }
             : {}),
           signal,
+          timeoutMs,
         })
       ),
       expired,

@@ -29,6 +29,12 @@ export interface CheckTarget {
   address: string;
   /** Where the target came from. */
   source: "command line" | "config";
+  /**
+   * The address the service binds, from the config file (`0.0.0.0`, `::`,
+   * a host). When a configured service does not answer, doctor tries to bind
+   * this address and port to tell "not running" from "port taken".
+   */
+  bind?: string;
 }
 
 /** What every check receives. */
@@ -39,6 +45,11 @@ export interface CheckContext {
   targets?: readonly CheckTarget[];
   /** Aborted when the check's timeout passes or the run is cancelled. */
   signal: AbortSignal;
+  /**
+   * Milliseconds this check may take; probes inside a check keep below it so
+   * the check can still explain a silence before it is cut off.
+   */
+  timeoutMs?: number;
 }
 
 /** One health check. */

@@ -40,6 +40,7 @@ Deno.test("completionTree() mirrors the command tree", () => {
     "sdr",
     "ysf",
     "doctor",
+    "service",
     "completions",
     "help",
   ]);
@@ -62,6 +63,7 @@ Deno.test("bash completion completes commands, options and choices", async () =>
     "sdr",
     "ysf",
     "doctor",
+    "service",
     "completions",
     "help",
     "-V",

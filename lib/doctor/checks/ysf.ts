@@ -1,55 +1,41 @@
 /**
  * The YSF reflector check: a YSFS status poll to every `ysf` target,
- * reporting the id, name, linked clients and round-trip time.
+ * reporting the id, name, linked clients and round-trip time. A configured
+ * reflector that does not answer is "not running" (a warning) when its UDP
+ * port is free, and a failure when something else holds it.
  *
  * @module
  */
 
 import { probeYsfStatus } from "../../ysf/probe.ts";
-import type { Check, CheckOutcome, CheckTarget } from "../types.ts";
+import type {
+  Check,
+  CheckOutcome,
+  CheckStatus,
+  CheckTarget,
+} from "../types.ts";
+import { parseHostPort } from "../host_port.ts";
+import { judgeSilentService } from "../silent_service.ts";
+import { probeBudget } from "./probe_budget.ts";
 
-/**
- * Splits `host:port`, `[v6]:port` or a bare host (port 42000).
- *
- * @example Usage
- * ```ts
- * import { deepEqual } from "node:assert/strict";
- * import { parseHostPort } from "./ysf.ts";
- * deepEqual(parseHostPort("[::1]:42001", 42000), { hostname: "::1", port: 42001 });
- * deepEqual(parseHostPort("ysf.example.org", 42000), { hostname: "ysf.example.org", port: 42000 });
- * ```
- */
-export function parseHostPort(
-  text: string,
-  defaultPort: number,
-): { hostname: string; port: number } {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  let hostname: string;
-  let port: string | undefined;
-  if (v6) {
-    [, hostname, port] = v6 as unknown as [string, string, string | undefined];
-  } else if ((text.match(/:/g) ?? []).length === 1) {
-    [hostname, port] = text.split(":") as [string, string];
-  } else {
-    hostname = text;
-  }
-  const n = port === undefined ? defaultPort : Number(port);
-  if (!hostname || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw new RangeError(`expected HOST:PORT, found "${text}"`);
-  }
-  return { hostname, port: n };
-}
+export { parseHostPort };
 
-async function probe(target: CheckTarget, signal: AbortSignal) {
-  const { hostname, port } = parseHostPort(target.address, 42000);
+async function probe(
+  target: CheckTarget,
+  signal: AbortSignal,
+  timeoutMs: number,
+) {
   try {
-    const status = await probeYsfStatus(hostname, port, {
-      timeoutMs: 2000,
-      signal,
-    });
+    const { hostname, port } = parseHostPort(target.address, 42000);
+    const status = await probeYsfStatus(hostname, port, { timeoutMs, signal });
     return { target, ok: true as const, status };
   } catch (error) {
-    return { target, ok: false as const, error: (error as Error).message };
+    const message = (error as Error).message;
+    const verdict = await judgeSilentService(target, message, {
+      transport: "udp",
+      defaultPort: 42000,
+    });
+    return { target, ok: false as const, error: message, verdict };
   }
 }
 
@@ -65,22 +51,34 @@ export const ysfStatusCheck: Check = {
         summary: "no YSF reflector configured (--target ysf=HOST:PORT)",
       };
     }
-    const results = await Promise.all(targets.map((t) => probe(t, ctx.signal)));
+    const timeoutMs = probeBudget(ctx, 1500);
+    const results = await Promise.all(
+      targets.map((t) => probe(t, ctx.signal, timeoutMs)),
+    );
     const lines = results.map((r) =>
       r.ok
         ? `${r.target.address}: ${r.status.id} "${r.status.name}", ${r.status.count} linked, ${
           r.status.rttMs.toFixed(1)
         } ms`
-        : `${r.target.address}: ${r.error}`
+        : `${r.target.address}: ${r.verdict.text}`
     );
-    const failed = results.filter((r) => !r.ok).length;
+    const statuses: CheckStatus[] = results.map((r) =>
+      r.ok ? "ok" : r.verdict.status
+    );
+    const status = statuses.includes("fail")
+      ? "fail"
+      : statuses.includes("warn")
+      ? "warn"
+      : "ok";
+    const notRunning = results.some((r) => !r.ok && r.verdict.port === "free");
     return {
-      status: failed > 0 ? "fail" : "ok",
+      status,
       summary: lines.join("; "),
-      ...(failed > 0
+      ...(status !== "ok"
         ? {
-          hint:
-            "Is `shack ysf reflect` running, and is the UDP port reachable?",
+          hint: notRunning
+            ? "Start it: systemctl start shack-ysf (or shack ysf reflect)"
+            : "Is `shack ysf reflect` running, and is the UDP port reachable?",
         }
         : {}),
       details: {
@@ -94,7 +92,11 @@ export const ysfStatusCheck: Check = {
               clients: r.status.count,
               rttMs: Math.round(r.status.rttMs * 10) / 10,
             }
-            : { address: r.target.address, error: r.error }
+            : {
+              address: r.target.address,
+              error: r.error,
+              ...(r.verdict.port ? { port: r.verdict.port } : {}),
+            }
         ),
       },
     };
