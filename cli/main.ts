@@ -12,6 +12,7 @@ import { VERSION } from "../lib/version.ts";
 import { completionsCommand } from "./completions.ts";
 import { doctorCommand } from "./doctor.ts";
 import { serviceCommand } from "./service.ts";
+import { upCommand } from "./up.ts";
 import { ysfCommand } from "./ysf.ts";
 import { sdrCommand } from "./sdr.ts";
 import { applyBooleanEnv } from "./common.ts";
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
   program.addCommand(sdrCommand());
   program.addCommand(ysfCommand());
   program.addCommand(doctorCommand());
+  program.addCommand(upCommand());
   program.addCommand(serviceCommand());
   program.addCommand(completionsCommand(() => program as unknown as Command));
   // addCommand() does not pass settings down: every command reports usage errors the same way.

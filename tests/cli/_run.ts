@@ -1,11 +1,12 @@
 // Helpers to run the shack CLI as a real subprocess.
 export const MAIN = new URL("../../cli/main.ts", import.meta.url).pathname;
 export const PERMS = [
-  "--allow-env=SHACK_*,NO_COLOR",
+  "--allow-env=SHACK_*,NO_COLOR,CHRONUS_*,PATH",
   "--allow-read",
   "--allow-write",
   "--allow-net",
   "--allow-sys",
+  "--allow-run",
 ];
 
 export interface RunResult {
