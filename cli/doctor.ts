@@ -11,18 +11,10 @@ import {
   Option,
 } from "@commander-js/extra-typings";
 import { setTimeout as delay } from "node:timers/promises";
-import { defaultChecks } from "../lib/doctor/checks/mod.ts";
-import { renderJson, renderTable } from "../lib/doctor/render.ts";
-import { runChecks } from "../lib/doctor/runner.ts";
 import type { Check, CheckTarget } from "../lib/doctor/types.ts";
 import { Shutdown } from "../lib/core/shutdown.ts";
 import { VERSION } from "../lib/version.ts";
-import {
-  parseTarget,
-  readConfiguredServices,
-  TARGET_KINDS,
-} from "../lib/doctor/service_targets.ts";
-import { DOCTOR_JSON_SCHEMA } from "../lib/doctor/schema.ts";
+import { parseTarget, TARGET_KINDS } from "../lib/doctor/target.ts";
 import {
   configOption,
   logFormatOption,
@@ -63,6 +55,9 @@ export function collectTargets(
  * not load gives none (the config check reports why).
  */
 export async function configTargets(path: string): Promise<CheckTarget[]> {
+  const { readConfiguredServices } = await import(
+    "../lib/doctor/service_targets.ts"
+  );
   return (await readConfiguredServices(path)).targets;
 }
 
@@ -161,6 +156,19 @@ Examples:
     )
     .action(async (opts) => {
       const log = makeLogger(opts, { cmd: "doctor" });
+      // The checks (and every service's config schema and probes) are loaded
+      // only when doctor runs.
+      const [
+        { defaultChecks },
+        { renderJson, renderTable },
+        { runChecks },
+        { DOCTOR_JSON_SCHEMA },
+      ] = await Promise.all([
+        import("../lib/doctor/checks/mod.ts"),
+        import("../lib/doctor/render.ts"),
+        import("../lib/doctor/runner.ts"),
+        import("../lib/doctor/schema.ts"),
+      ]);
       const all = defaultChecks();
       if (opts.schema) {
         console.log(JSON.stringify(DOCTOR_JSON_SCHEMA, null, 2));
