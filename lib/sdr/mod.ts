@@ -43,3 +43,4 @@ export * from "./wire/mod.ts";
 export * from "./audio/mod.ts";
 export * from "./sources/mod.ts";
 export * from "./server/mod.ts";
+export * from "./chat/mod.ts";

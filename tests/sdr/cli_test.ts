@@ -44,7 +44,20 @@ async function waitHealthy(port: number, timeoutMs = 20_000): Promise<void> {
 
 Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clients exits 0 within 1 s", async () => {
   const port = freeTcpPort();
-  const sdr = spawnSdr(["--bind", "127.0.0.1", "--port", String(port)]);
+  // 100 sockets from one address: above the default per-address cap (64).
+  const dir = await Deno.makeTempDir({ prefix: "shack_sdr_cli_" });
+  await Deno.writeTextFile(
+    `${dir}/shack.toml`,
+    '[sdr]\nchat_history_file = ""\n[sdr.limits]\nper_ip_sockets = 200\n',
+  );
+  const sdr = spawnSdr([
+    "--config",
+    `${dir}/shack.toml`,
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+  ]);
   const sockets: WebSocket[] = [];
   try {
     await waitHealthy(port);
@@ -95,6 +108,7 @@ Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clie
       // already gone
     }
     await sdr.status;
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

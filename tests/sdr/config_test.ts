@@ -84,6 +84,7 @@ Deno.test("loadSdrConfig() reads the PhantomSDR+ fixture with its documented val
     port: 9002,
     otherUsers: true,
     threads: 1,
+    trustForwardedFor: false,
     htmlRoot: `${CONFIG_DIR}/frontend/dist`,
   });
   deepEqual(config.listing, {
@@ -106,6 +107,7 @@ Deno.test("loadSdrConfig() reads the PhantomSDR+ fixture with its documented val
       listeners: 0,
       sockets: 64,
       connectionsPerMinute: 0,
+      banAfter: 10,
       banSeconds: 600,
     },
   });
@@ -153,6 +155,7 @@ Deno.test("loadSdrConfig() gives every absent key its default (the minimal Phant
     port: 9002,
     otherUsers: true,
     threads: 1,
+    trustForwardedFor: false,
   });
   deepEqual(config.listing, SDR_DEFAULTS.listing());
   deepEqual(config.limits, {
@@ -163,6 +166,7 @@ Deno.test("loadSdrConfig() gives every absent key its default (the minimal Phant
       listeners: 0,
       sockets: 64,
       connectionsPerMinute: 0,
+      banAfter: 10,
       banSeconds: 600,
     },
   });
@@ -226,6 +230,7 @@ Deno.test("loadSdrConfig() accepts sv1btl's extra keys with notes and reads its 
     listeners: 3,
     sockets: 16, // per_ip · 4 + 4
     connectionsPerMinute: 40,
+    banAfter: 10,
     banSeconds: 600,
   });
   const input = config.input;
@@ -235,7 +240,7 @@ Deno.test("loadSdrConfig() accepts sv1btl's extra keys with notes and reads its 
   equal(input.brightnessOffset, -8);
   equal(input.smeterOffset, 5);
   equal(input.analogSmeterOffset, 5);
-  equal(input.audioCompression, "flac"); // opus is not available
+  equal(input.audioCompression, "opus"); // sv1btl's raw Opus packets
   equal(input.accelerator, "opencl");
   // real input: bins of 60e6/8388608 Hz from 0 Hz; LSB at 7.12 MHz
   const m = (7120000 * 4194304 * 2) / 60000000;
@@ -252,7 +257,6 @@ Deno.test("loadSdrConfig() accepts sv1btl's extra keys with notes and reads its 
     `${file}:34: limits.idle_per_ip: ignored`,
     `${file}:39: input.fft_threads: ignored: the FFT runs in one worker`,
     `${file}:43: input.accelerator: "opencl" ignored: the FFT runs on the CPU (PFFFT, WebAssembly SIMD)`,
-    `${file}:45: input.audio_compression: "opus" is not available, using "flac"`,
   ]);
 });
 
@@ -553,8 +557,14 @@ Deno.test("loadSdrConfig() reads every key of a shack.toml [sdr] table", async (
     htmlRoot: `${SDR_DIR}/www`,
     otherUsers: false,
     threads: 2,
+    trustForwardedFor: true,
   });
   equal(config.markersFile, `${SDR_DIR}/markers.json`);
+  deepEqual(config.chat, {
+    maskedWords: ["qrm", "splatter"],
+    historyFile: `${SDR_DIR}/state/chat_history.json`,
+  });
+  equal(config.input.audioCompression, "opus");
   deepEqual(config.input.source, {
     kind: "file",
     path: `${SDR_DIR}/recordings/40m.cu8`,
@@ -583,6 +593,7 @@ Deno.test("loadSdrConfig() reads every key of a shack.toml [sdr] table", async (
       listeners: 3,
       sockets: 16,
       connectionsPerMinute: 40,
+      banAfter: 5,
       banSeconds: 300,
     },
   });
@@ -749,8 +760,11 @@ Deno.test("defaultSdrServiceConfig() is the synthetic band with every default", 
     listeners: 0,
     sockets: 64,
     connectionsPerMinute: 0,
+    banAfter: 10,
     banSeconds: 600,
   });
+  equal(config.server.trustForwardedFor, false);
+  equal(config.chat.historyFile, undefined);
   // fresh objects every call
   notEqual(defaultSdrServiceConfig().input, config.input);
 });
@@ -858,6 +872,7 @@ Deno.test("applySdrCliOverrides() lets every flag win over the file and notes it
     port: 9200,
     otherUsers: true,
     threads: 1,
+    trustForwardedFor: false,
     htmlRoot: "/srv/phantom",
   });
   deepEqual(merged.input.source, {
@@ -1035,5 +1050,41 @@ Deno.test("loadSdrConfig() rejects a missing path even before parsing", async ()
   await rejects(loadSdrConfig("/nonexistent/dir/config.toml"), {
     name: "ConfigError",
     message: /file not found/,
+  });
+});
+
+Deno.test("loadSdrConfig() reads shack's additions to a PhantomSDR file: Opus, forwarded-for trust, bans, chat words", async () => {
+  await withTempDir(async (dir) => {
+    const config = await loadText(
+      dir,
+      "config.toml",
+      '[server]\ntrust_forwarded_for = true\naudio_compression = "opus"\n' +
+        '[websdr]\nchat_masked_words = ["qrm"]\n' +
+        "[limits]\nper_ip_ban_after = 4\n" + INPUT_OK,
+    );
+    equal(config.server.trustForwardedFor, true);
+    equal(config.input.audioCompression, "opus"); // [server] read too
+    equal(config.limits.perIp.banAfter, 4);
+    deepEqual(config.chat, {
+      maskedWords: ["qrm"],
+      historyFile: `${dir}/chat_history.json`, // beside the file, as PhantomSDR+ v2
+    });
+    ok(
+      config.notes.every((note) => !/trust|compression|ban|masked/.test(note)),
+    );
+    // [input] (where PhantomSDR reads it) wins over [server].
+    const both = await loadText(
+      dir,
+      "both.toml",
+      '[server]\naudio_compression = "opus"\n' + INPUT_OK +
+        'audio_compression = "FLAC"\n',
+    );
+    equal(both.input.audioCompression, "flac");
+    ok(
+      both.notes.includes(
+        `${dir}/both.toml:2: server.audio_compression: ignored: input.audio_compression = "flac" wins`,
+      ),
+      both.notes.join("\n"),
+    );
   });
 });

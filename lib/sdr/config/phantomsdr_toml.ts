@@ -7,19 +7,27 @@
  *
  * - `[server]` `port` (9002), `html_root`, `otherusers` (1; `true`/`false`
  *   accepted too), `threads` (1), `host` (used as the bind address;
- *   PhantomSDR binds every interface whatever it says);
+ *   PhantomSDR binds every interface whatever it says); shack's additions:
+ *   `trust_forwarded_for` (false: take the client address from
+ *   `X-Real-IP` / `X-Forwarded-For` only behind a proxy that sets them) and
+ *   `audio_compression` (also read here; `[input]` wins when both are set);
  * - `[websdr]` (PhantomSDR+) `register_online`, `register_urls`, `name`,
  *   `antenna`, `grid_locator`, `hostname`, `operator`, `email`,
- *   `callsign_lookup_url`, `chat_enabled`;
+ *   `callsign_lookup_url`, `chat_enabled` (false: `/chat` is refused with
+ *   403), and shack's `chat_masked_words` (words masked with `*` in chat;
+ *   default a short built-in list); the chat history is kept in
+ *   `chat_history.json` beside the file, as PhantomSDR+ v2 does;
  * - `[limits]` `audio`, `waterfall`, `events` (1000 each, now enforced),
- *   and sv1btl's per-address `per_ip`, `per_ip_sockets`, `per_ip_rate`,
- *   `per_ip_ban_s`;
+ *   sv1btl's per-address `per_ip`, `per_ip_sockets`, `per_ip_rate`,
+ *   `per_ip_ban_s`, and shack's `per_ip_ban_after` (10 refusals in a minute
+ *   ban an address for `per_ip_ban_s`; 0 = never);
  * - `[input]` `sps`, `frequency`, `signal` (PhantomSDR requires them; shack
  *   falls back to 2.048 MS/s IQ at 7.1 MHz with a note), `fft_size`
  *   (131072), `brightness_offset` (0), `audio_sps` (12000),
  *   `waterfall_size` (1024), `smeter_offset` (0, which Steven's v2 needs),
- *   `analog_smeter_offset` (0), `audio_compression` (`flac`; `opus` falls
- *   back to FLAC), `waterfall_compression` (`zstd`; `av1` falls back);
+ *   `analog_smeter_offset` (0), `audio_compression` (`flac` or `opus`:
+ *   sv1btl's raw 20 ms Opus packets), `waterfall_compression` (`zstd`;
+ *   `av1` falls back);
  * - `[input.driver]` `name` (`stdin`; a shack source text such as
  *   `rtl_tcp:HOST:PORT` is accepted as well), `format` (`f32`; `u8`, `s8`,
  *   `u16`, `s16`, `f32`, `f64`, `cs16`, `cf32`);
@@ -34,8 +42,9 @@
  * ignored" note (PhantomSDR ignores them too). A value of the wrong type or
  * out of range is a `ConfigError` naming the file, the line and the key.
  *
- * Paths (`html_root`, the `markers.json` PhantomSDR reads from its working
- * directory) are taken relative to the file's directory.
+ * Paths (`html_root`, the `markers.json` and `chat_history.json`
+ * PhantomSDR reads from its working directory) are taken relative to the
+ * file's directory.
  *
  * @module
  */
@@ -50,6 +59,7 @@ import {
 import { parseSampleFormat, type SampleFormat } from "../sample_format.ts";
 import { MAX_FFT_SIZE } from "../spectrum_layout.ts";
 import { MAX_WATERFALL_SIZE } from "../wire/waterfall_packet.ts";
+import { MAX_CHAT_MASKED_WORDS } from "../chat/chat_filter.ts";
 import {
   isPowerOfTwo,
   type LineOf,
@@ -133,6 +143,10 @@ const registerUrl = s.string({
 });
 const connections = s.integer({ min: 1, max: 100_000 });
 const perIpCount = s.integer({ min: 0, max: 100_000 });
+const maskedWords = s.array(s.string({ minLength: 1, maxLength: 64 }), {
+  maxLength: MAX_CHAT_MASKED_WORDS,
+});
+const audioCompression = s.enum(["flac", "opus"], { caseInsensitive: true });
 /** A table whose keys are not examined (accepted and ignored). */
 const anyTable = s.object({}, { unknownKeys: "ignore" });
 
@@ -162,6 +176,8 @@ export const phantomSdrConfigSchema = s.object({
     threads: s.integer({ min: 1, max: 1024 }).default(SDR_DEFAULTS.threads),
     host: s.string().optional(),
     min_client_version: s.integer().optional(),
+    trust_forwarded_for: s.boolean().default(false),
+    audio_compression: audioCompression.optional(),
   }, { unknownKeys: "warn" }).default({}),
   websdr: s.object({
     register_online: s.boolean().default(false),
@@ -174,6 +190,7 @@ export const phantomSdrConfigSchema = s.object({
     email: listingText.optional(),
     callsign_lookup_url: s.string({ maxLength: 2048 }).optional(),
     chat_enabled: s.boolean().default(true),
+    chat_masked_words: maskedWords.optional(),
     software_name: s.string().optional(),
     software_version: s.string().optional(),
     org: anyTable.optional(),
@@ -186,6 +203,7 @@ export const phantomSdrConfigSchema = s.object({
     per_ip_sockets: perIpCount.optional(),
     per_ip_rate: perIpCount.default(0),
     per_ip_ban_s: s.integer({ min: 0, max: 31_536_000 }).default(600),
+    per_ip_ban_after: perIpCount.default(SDR_DEFAULTS.limits.perIp.banAfter),
     idle_per_ip: s.integer().optional(),
     idle_total: s.integer().optional(),
   }, { unknownKeys: "warn" }).default({}),
@@ -199,7 +217,7 @@ export const phantomSdrConfigSchema = s.object({
     accelerator: s.string({ maxLength: 64 }).default("none"),
     audio_sps: s.integer({ min: 1000, max: 768_000 })
       .default(SDR_DEFAULTS.audioSps),
-    audio_compression: s.enum(["flac", "opus"]).default("flac"),
+    audio_compression: audioCompression.optional(),
     waterfall_size: s.integer({ min: 1, max: MAX_WATERFALL_SIZE })
       .default(SDR_DEFAULTS.waterfallSize),
     waterfall_compression: s.enum(["zstd", "av1"]).default("zstd"),
@@ -383,9 +401,19 @@ export function sdrConfigFromPhantomToml(
       `"${input.accelerator}" ignored: the FFT runs on the CPU (PFFFT, WebAssembly SIMD)`,
     );
   }
-  if (input.audio_compression === "opus") {
-    at(["input", "audio_compression"], '"opus" is not available, using "flac"');
+  let compression = input.audio_compression ?? server.audio_compression ??
+    "flac";
+  if (
+    input.audio_compression !== undefined &&
+    server.audio_compression !== undefined &&
+    server.audio_compression !== input.audio_compression
+  ) {
+    at(
+      ["server", "audio_compression"],
+      `ignored: input.audio_compression = "${input.audio_compression}" wins`,
+    );
   }
+  if (compression !== "opus") compression = "flac";
   if (input.waterfall_compression === "av1") {
     at(
       ["input", "waterfall_compression"],
@@ -460,7 +488,7 @@ export function sdrConfigFromPhantomToml(
     brightnessOffset: input.brightness_offset,
     smeterOffset: input.smeter_offset,
     analogSmeterOffset: input.analog_smeter_offset,
-    audioCompression: "flac",
+    audioCompression: compression,
     waterfallCompression: "zstd",
     accelerator: input.accelerator,
     defaults: {
@@ -505,6 +533,7 @@ export function sdrConfigFromPhantomToml(
       port: server.port,
       otherUsers: server.otherusers > 0,
       threads: server.threads,
+      trustForwardedFor: server.trust_forwarded_for,
     },
     listing,
     limits: {
@@ -515,8 +544,14 @@ export function sdrConfigFromPhantomToml(
         listeners: limits.per_ip,
         sockets: perIpSockets(limits.per_ip, limits.per_ip_sockets),
         connectionsPerMinute: limits.per_ip_rate,
+        banAfter: limits.per_ip_ban_after,
         banSeconds: limits.per_ip_ban_s,
       },
+    },
+    chat: {
+      maskedWords: websdr.chat_masked_words ??
+        [...SDR_DEFAULTS.chatMaskedWords],
+      historyFile: resolveConfigPath(file, "chat_history.json"),
     },
     input: resolved.input,
     markersFile: resolveConfigPath(file, "markers.json"),

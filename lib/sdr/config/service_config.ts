@@ -9,6 +9,7 @@
  */
 
 import type { AudioMode } from "../audio/listener_audio.ts";
+import { DEFAULT_CHAT_MASKED_WORDS } from "../chat/chat_filter.ts";
 import type { SampleFormat } from "../sample_format.ts";
 import {
   DEFAULT_SYNTHETIC_FREQUENCY,
@@ -44,7 +45,9 @@ export type SdrConfigFormat = "toml" | "phantomsdr" | "defaults";
  * import { equal } from "node:assert/strict";
  * import type { SdrServerConfig } from "./service_config.ts";
  *
- * const server: SdrServerConfig = { bind: "0.0.0.0", port: 9002, otherUsers: true, threads: 1 };
+ * const server: SdrServerConfig = {
+ *   bind: "0.0.0.0", port: 9002, otherUsers: true, threads: 1, trustForwardedFor: false,
+ * };
  * equal(server.htmlRoot, undefined);
  * ```
  */
@@ -65,6 +68,13 @@ export interface SdrServerConfig {
   otherUsers: boolean;
   /** `[server] threads`: how many workers per-listener work may use. */
   threads: number;
+  /**
+   * Take a client's address from `X-Real-IP` or the last `X-Forwarded-For`
+   * entry (`trust_forwarded_for`, off by default): only behind a reverse
+   * proxy that sets them, since clients can forge them otherwise. Reloaded
+   * on SIGHUP.
+   */
+  trustForwardedFor: boolean;
 }
 
 /**
@@ -105,15 +115,19 @@ export interface SdrListingConfig {
 }
 
 /**
- * Per-address limits (sv1btl PhantomSDR+ `[limits] per_ip…`). 0 turns a
- * check off.
+ * Per-address limits (sv1btl PhantomSDR+ `[limits] per_ip…`, plus shack's
+ * `per_ip_ban_after`). 0 turns a check off. An address that is refused by
+ * these limits `banAfter` times within a minute is refused everything for
+ * `banSeconds`. Reloaded on SIGHUP.
  *
  * @example Three listeners per address
  * ```ts
  * import { equal } from "node:assert/strict";
  * import type { SdrPerIpLimits } from "./service_config.ts";
  *
- * const perIp: SdrPerIpLimits = { listeners: 3, sockets: 16, connectionsPerMinute: 40, banSeconds: 600 };
+ * const perIp: SdrPerIpLimits = {
+ *   listeners: 3, sockets: 16, connectionsPerMinute: 40, banAfter: 10, banSeconds: 600,
+ * };
  * equal(perIp.sockets, 3 * 4 + 4);
  * ```
  */
@@ -128,7 +142,12 @@ export interface SdrPerIpLimits {
   sockets: number;
   /** New sockets per minute from one address (`per_ip_rate`). */
   connectionsPerMinute: number;
-  /** How long an address that broke the rate is refused, s (`per_ip_ban_s`). */
+  /**
+   * Refusals by the per-address limits within a minute that get an address
+   * banned (`per_ip_ban_after`, shack's key; 0 = never ban).
+   */
+  banAfter: number;
+  /** How long a banned address is refused, s (`per_ip_ban_s`). */
   banSeconds: number;
 }
 
@@ -227,8 +246,12 @@ export interface SdrInputConfig {
   smeterOffset: number;
   /** Analog S-meter offset, dB (sv1btl settings JSON). */
   analogSmeterOffset: number;
-  /** Audio codec: FLAC (Opus is not available). */
-  audioCompression: "flac";
+  /**
+   * The default audio codec (`audio_compression`): FLAC, or Opus (sv1btl's
+   * raw 20 ms packets at 80 kb/s; a client that says it cannot decode Opus
+   * gets FLAC).
+   */
+  audioCompression: "flac" | "opus";
   /** Waterfall codec: zstd (AV1 never worked in PhantomSDR). */
   waterfallCompression: "zstd";
   /**
@@ -238,6 +261,33 @@ export interface SdrInputConfig {
   accelerator: string;
   /** The window a new listener starts with. */
   defaults: SdrDefaultsConfig;
+}
+
+/**
+ * The `/chat` socket (PhantomSDR+ v2's JSON dialect). Whether it is served
+ * is `listing.chatEnabled`.
+ *
+ * @example The defaults
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { defaultSdrServiceConfig } from "./service_config.ts";
+ *
+ * const chat = defaultSdrServiceConfig().chat;
+ * equal(chat.historyFile, undefined);
+ * equal(chat.maskedWords.length > 0, true);
+ * ```
+ */
+export interface SdrChatConfig {
+  /**
+   * Words masked with `*` in messages (`chat_masked_words`); reloaded on
+   * SIGHUP.
+   */
+  maskedWords: string[];
+  /**
+   * Where the last 20 messages are kept (`chat_history.json` beside the
+   * configuration file); absent = not kept across restarts.
+   */
+  historyFile?: string;
 }
 
 /**
@@ -271,6 +321,8 @@ export interface SdrServiceConfig {
   listing: SdrListingConfig;
   /** Connection limits. */
   limits: SdrLimitsConfig;
+  /** The `/chat` socket. */
+  chat: SdrChatConfig;
   /** The receiver. */
   input: SdrInputConfig;
   /**
@@ -300,10 +352,13 @@ const SDR_LIST_URL = "https://sdr-list.xyz/api/update_websdr";
  *   offsets 0, default window USB at the centre of the band;
  * - limits: 1000 `/audio`, `/waterfall` and `/events` connections
  *   (PhantomSDR's defaults, now enforced); per address 64 sockets, no
- *   listener cap, no rate limit, bans of 600 s (sv1btl's defaults, plus a
- *   socket cap so one address cannot take every slot);
+ *   listener cap, no rate limit, bans of 600 s after 10 refusals in a
+ *   minute (sv1btl's defaults, plus a socket cap so one address cannot take
+ *   every slot, and shack's ban threshold); forwarded-for headers not
+ *   trusted;
  * - listing: not registered, PhantomSDR+'s defaults for the texts;
- * - markers re-read every 60 s (PhantomSDR+), audio FLAC, waterfall zstd.
+ * - markers re-read every 60 s (PhantomSDR+), audio FLAC, waterfall zstd;
+ * - chat: PhantomSDR+'s reserved names, a short list of masked words.
  *
  * `input()` and `listing()` return fresh objects.
  *
@@ -322,6 +377,7 @@ export const SDR_DEFAULTS = {
   port: 9002,
   otherUsers: true,
   threads: 1,
+  trustForwardedFor: false,
   sps: DEFAULT_SYNTHETIC_SPS,
   frequency: DEFAULT_SYNTHETIC_FREQUENCY,
   signal: "iq" as SignalKind,
@@ -342,9 +398,12 @@ export const SDR_DEFAULTS = {
       listeners: 0,
       sockets: 64,
       connectionsPerMinute: 0,
+      banAfter: 10,
       banSeconds: 600,
     },
   } as const,
+  /** Words masked in chat messages. */
+  chatMaskedWords: DEFAULT_CHAT_MASKED_WORDS,
   /**
    * The default receiver (the synthetic band, default window not resolved:
    * pass it through {@link resolveSdrInput}).
@@ -455,6 +514,7 @@ export function defaultSdrServiceConfig(): SdrServiceConfig {
       port: SDR_DEFAULTS.port,
       otherUsers: SDR_DEFAULTS.otherUsers,
       threads: SDR_DEFAULTS.threads,
+      trustForwardedFor: SDR_DEFAULTS.trustForwardedFor,
     },
     listing: SDR_DEFAULTS.listing(),
     limits: {
@@ -463,6 +523,7 @@ export function defaultSdrServiceConfig(): SdrServiceConfig {
       events: SDR_DEFAULTS.limits.events,
       perIp: { ...SDR_DEFAULTS.limits.perIp },
     },
+    chat: { maskedWords: [...SDR_DEFAULTS.chatMaskedWords] },
     input: resolved.input,
     notes: [],
   };

@@ -10,6 +10,9 @@
  * other_users = true            # show other listeners on /events
  * threads = 1
  * markers_file = "markers.json" # PhantomSDR+ format; absent = no markers
+ * trust_forwarded_for = false   # client address from X-Real-IP /
+ *                               # X-Forwarded-For (only behind a proxy)
+ * chat_history_file = "chat_history.json" # last 20 chat messages; "" = none
  *
  * [sdr.input]
  * source = "stdin"              # synthetic (default), stdin, file:PATH,
@@ -24,6 +27,7 @@
  * brightness_offset = 0         # 6.02 dB steps
  * smeter_offset = 0             # dB
  * analog_smeter_offset = 0      # dB
+ * audio_compression = "flac"    # or "opus" (raw 20 ms packets, 80 kb/s)
  *
  * [sdr.input.defaults]          # the window a new listener starts with
  * frequency = 14074000          # absent or -1 = centre of the band
@@ -36,7 +40,8 @@
  * per_ip = 0                    # listeners per address; 0 = no cap
  * per_ip_sockets = 64           # default: per_ip·4 + 4, or 64
  * per_ip_rate = 0               # new sockets per minute; 0 = no limit
- * per_ip_ban_s = 600
+ * per_ip_ban_after = 10         # refusals in a minute that ban; 0 = never
+ * per_ip_ban_s = 600            # length of a ban
  *
  * [sdr.listing]                 # PhantomSDR+ [websdr]
  * register_online = false
@@ -48,8 +53,12 @@
  * operator = "Anonymous"
  * email = ""
  * callsign_lookup_url = ""
- * chat_enabled = true
+ * chat_enabled = true           # false: /chat is refused with 403
+ * chat_masked_words = ["..."]   # masked with * (default: a short list)
  * ```
+ *
+ * SIGHUP re-reads `[sdr.limits]`, `[sdr.listing]`, `trust_forwarded_for`
+ * and `audio_compression` (for new listeners); the rest needs a restart.
  *
  * Unknown keys anywhere inside `[sdr]` are errors (a typo names the file,
  * the line and the key). Relative paths are relative to the file's
@@ -66,6 +75,7 @@ import {
 } from "../../core/config/mod.ts";
 import { parseSampleFormat } from "../sample_format.ts";
 import { MAX_WATERFALL_SIZE } from "../wire/waterfall_packet.ts";
+import { MAX_CHAT_MASKED_WORDS } from "../chat/chat_filter.ts";
 import {
   type LineOf,
   locateInputReport,
@@ -122,6 +132,8 @@ export const sdrConfigSchema = s.object({
   other_users: s.boolean().default(SDR_DEFAULTS.otherUsers),
   threads: s.integer({ min: 1, max: 1024 }).default(SDR_DEFAULTS.threads),
   markers_file: s.string({ minLength: 1 }).optional(),
+  trust_forwarded_for: s.boolean().default(SDR_DEFAULTS.trustForwardedFor),
+  chat_history_file: s.string().default("chat_history.json"),
   input: s.object({
     source: s.string({ minLength: 1 }).refine(
       isSourceText,
@@ -140,6 +152,8 @@ export const sdrConfigSchema = s.object({
     brightness_offset: s.integer({ min: -100, max: 100 }).default(0),
     smeter_offset: s.integer({ min: -200, max: 200 }).default(0),
     analog_smeter_offset: s.integer({ min: -200, max: 200 }).default(0),
+    audio_compression: s.enum(["flac", "opus"], { caseInsensitive: true })
+      .default("flac"),
     defaults: s.object({
       frequency: s.integer().refine(
         (value) => value === -1 || value >= 0,
@@ -158,6 +172,7 @@ export const sdrConfigSchema = s.object({
     per_ip: perIpCount.default(0),
     per_ip_sockets: perIpCount.optional(),
     per_ip_rate: perIpCount.default(0),
+    per_ip_ban_after: perIpCount.default(SDR_DEFAULTS.limits.perIp.banAfter),
     per_ip_ban_s: s.integer({ min: 0, max: 31_536_000 }).default(600),
   }).default({}),
   listing: s.object({
@@ -174,6 +189,9 @@ export const sdrConfigSchema = s.object({
     email: listingText.optional(),
     callsign_lookup_url: s.string({ maxLength: 2048 }).optional(),
     chat_enabled: s.boolean().default(true),
+    chat_masked_words: s.array(s.string({ minLength: 1, maxLength: 64 }), {
+      maxLength: MAX_CHAT_MASKED_WORDS,
+    }).optional(),
   }).default({}),
 }, { unknownKeys: "error" });
 
@@ -296,7 +314,7 @@ export function sdrConfigFromToml(
     brightnessOffset: input.brightness_offset,
     smeterOffset: input.smeter_offset,
     analogSmeterOffset: input.analog_smeter_offset,
-    audioCompression: "flac",
+    audioCompression: input.audio_compression,
     waterfallCompression: "zstd",
     accelerator: "none",
     defaults: {
@@ -325,6 +343,7 @@ export function sdrConfigFromToml(
       port: table.port,
       otherUsers: table.other_users,
       threads: table.threads,
+      trustForwardedFor: table.trust_forwarded_for,
     },
     listing: {
       registerOnline: listing.register_online,
@@ -347,8 +366,16 @@ export function sdrConfigFromToml(
         listeners: limits.per_ip,
         sockets: perIpSockets(limits.per_ip, limits.per_ip_sockets),
         connectionsPerMinute: limits.per_ip_rate,
+        banAfter: limits.per_ip_ban_after,
         banSeconds: limits.per_ip_ban_s,
       },
+    },
+    chat: {
+      maskedWords: listing.chat_masked_words ??
+        [...SDR_DEFAULTS.chatMaskedWords],
+      ...(table.chat_history_file.trim() !== ""
+        ? { historyFile: resolveConfigPath(file, table.chat_history_file) }
+        : {}),
     },
     input: resolved.input,
     notes: located.notes,

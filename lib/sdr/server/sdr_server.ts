@@ -6,8 +6,9 @@
  * into a `SampleRing` ({@linkcode SamplePump}); the DSP Worker
  * ({@linkcode DspWorkerClient}) runs the big FFT, the waterfall levels and
  * every listener's audio chain and posts one frame per hop; the main thread
- * only encodes (FLAC per `/audio` connection, CBOR + zstd per `/waterfall`
- * connection) and sends. The main thread never runs the big FFT.
+ * only encodes (FLAC or Opus per `/audio` connection, CBOR + zstd per
+ * `/waterfall` connection) and sends. The main thread never runs the big
+ * FFT.
  *
  * Sockets, as the original frontend expects them:
  * - `/audio` and `/waterfall` send the settings JSON as their first (text)
@@ -15,9 +16,17 @@
  *   CBOR packet per FFT frame (`l = 0`, `m` = carrier bin, `r` = width,
  *   `pwr`); `/waterfall` sends one zstd-flushed CBOR line every `skip`
  *   frames for the client's zoom level and window.
+ *   With `audioCompression: "opus"` (sv1btl), `/audio` sends raw 20 ms Opus
+ *   packets instead, each in the same CBOR packet plus `"codec": "opus"`; a
+ *   client may choose with `codec_caps` (`opus: false` gets FLAC) or
+ *   `set_codec` (`flac` or `opus`), and a switch to FLAC resends the FLAC
+ *   header (packets with `"codec": "flac"`).
  * - `/events` sends the full state on open, then a delta every
  *   `eventsIntervalMs` when something changed (`[-1, -1, -1]` for a
  *   departed listener).
+ * - `/chat` (when enabled; otherwise refused with 403) speaks PhantomSDR+
+ *   v2's JSON dialect ({@linkcode ChatRoom}); `/server-info.json` says who
+ *   runs the station and whether chat is on.
  * - Commands are parsed with `parseCommand`; invalid, oversized, binary or
  *   rate-limited ones are ignored and counted.
  *
@@ -25,8 +34,13 @@
  * connection whose `bufferedAmount` is over `maxBufferedBytes`, the frame
  * is dropped for that connection and counted (a compressed waterfall
  * message is always sent once made, since the zstd stream needs every
- * chunk). Everything that grows with clients is bounded by `limits`.
- * `close()` closes every socket and stops the Worker within a second.
+ * chunk). Everything that grows with clients is bounded by `limits`; each
+ * address is held to `ipLimits` ({@linkcode IpGuard}: sockets, listeners,
+ * new sockets per minute, temporary bans), refused upgrades get 429 with
+ * `Retry-After`. {@linkcode SdrServer.reload} replaces the limits, the chat
+ * settings and the station's description while running (open connections
+ * stay). `close()` closes every socket and stops the Worker within a
+ * second.
  *
  * @module
  */
@@ -36,7 +50,6 @@ import { CompressionCache } from "../../core/http/compression_cache.ts";
 import { DirectorySource } from "../../core/http/directory_source.ts";
 import type { FileSource } from "../../core/http/file_source.ts";
 import type { HealthReport, HealthStatus } from "../../core/http/health.ts";
-import { MemorySource } from "../../core/http/memory_source.ts";
 import {
   type HttpContext,
   type HttpServerHandle,
@@ -60,6 +73,8 @@ import {
   selectWaterfallLevel,
   waterfallLevelCount,
 } from "../waterfall.ts";
+import { PLACEHOLDER_PAGE } from "./placeholder_page.ts";
+import { MemorySource } from "../../core/http/memory_source.ts";
 import {
   encodeAudioHeaderPackets,
   encodeAudioPacket,
@@ -71,6 +86,12 @@ import {
 } from "../wire/commands.ts";
 import { type EventsCounts, EventsState } from "../wire/events_message.ts";
 import { FlacEncoder } from "../wire/flac_encoder.ts";
+import { OpusEncoder, type OpusEncoderOptions } from "../wire/opus_encoder.ts";
+import { loadOpus } from "../wire/opus_module.ts";
+import { ChatHistory } from "../chat/chat_history.ts";
+import { ChatRoom } from "../chat/chat_room.ts";
+import { buildServerInfoJson, type SdrServerInfo } from "./server_info.ts";
+import { IpGuard, type IpLimits } from "./ip_guard.ts";
 import {
   buildSettingsJson,
   type SettingsDefaults,
@@ -83,6 +104,7 @@ import {
 import { MAX_WATERFALL_SIZE } from "../wire/waterfall_packet.ts";
 import {
   ConnectionLimits,
+  MAX_CONNECTIONS_PER_KIND,
   SDR_SOCKET_KINDS,
   type SdrLimits,
   type SdrSocketKind,
@@ -90,7 +112,6 @@ import {
 import { defaultWindow } from "./default_window.ts";
 import type { DspFrameMessage, DspListenerSettings } from "./dsp_engine.ts";
 import { DspWorkerClient } from "./dsp_worker_client.ts";
-import { PLACEHOLDER_PAGE } from "./placeholder_page.ts";
 import { SamplePump } from "./sample_pump.ts";
 
 /**
@@ -139,6 +160,23 @@ export interface SdrServerOptions {
   htmlRoot?: string;
   /** Connection limits. */
   limits?: SdrLimits;
+  /**
+   * Per-address limits and bans ({@linkcode IpGuard}; default: none, only
+   * `limits.perIp` per socket kind). Give all five fields: an absent one
+   * takes `IpGuard`'s default.
+   */
+  ipLimits?: IpLimits;
+  /**
+   * `[input] audio_compression`: the codec of new `/audio` connections
+   * (default `"flac"`; `"opus"` falls back to FLAC if libopus cannot load).
+   */
+  audioCompression?: AudioCodec;
+  /** Opus settings (default 80 kb/s, complexity 5). */
+  opus?: Omit<OpusEncoderOptions, "sampleRate">;
+  /** `/chat` (default: not served). */
+  chat?: SdrChatOptions;
+  /** `/server-info.json` (default: a placeholder description). */
+  serverInfo?: SdrServerInfo;
   /**
    * Drop a frame for a connection whose `bufferedAmount` is above this
    * (default 131072; PhantomSDR uses 50000).
@@ -191,6 +229,77 @@ export interface SdrServerOptions {
   signal?: AbortSignal;
   /** Clock in ms (default `performance.now`). */
   now?: () => number;
+}
+
+/**
+ * An `/audio` codec this server sends.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { AudioCodec } from "./sdr_server.ts";
+ *
+ * const codec: AudioCodec = "opus";
+ * equal(codec, "opus");
+ * ```
+ */
+export type AudioCodec = "flac" | "opus";
+
+/**
+ * The `/chat` socket of {@linkcode SdrServerOptions}.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { SdrChatOptions } from "./sdr_server.ts";
+ *
+ * const chat: SdrChatOptions = { enabled: true, historyFile: "/var/lib/shack/chat_history.json" };
+ * equal(chat.maxSockets, undefined);
+ * ```
+ */
+export interface SdrChatOptions {
+  /** Serve `/chat` (`[websdr] chat_enabled`; default true). */
+  enabled?: boolean;
+  /** Keep the last 20 messages in this file (default: memory only). */
+  historyFile?: string;
+  /** Words masked with `*` (default: a short built-in list). */
+  maskedWords?: readonly string[];
+  /** Most chat sockets (default 200). */
+  maxSockets?: number;
+  /** Messages per minute per socket (default 12, bursts of 4). */
+  messagesPerMinute?: number;
+}
+
+/**
+ * What {@linkcode SdrServer.reload} can change while running; absent
+ * fields stay as they are.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import type { SdrServerReload } from "./sdr_server.ts";
+ *
+ * const changes: SdrServerReload = { limits: { audio: 50 }, chatEnabled: false };
+ * equal(changes.limits?.audio, 50);
+ * ```
+ */
+export interface SdrServerReload {
+  /** Connection limits (new connections obey them). */
+  limits?: SdrLimits;
+  /** Per-address limits (bans in force stay). */
+  ipLimits?: IpLimits;
+  /** Whether to trust `X-Real-IP` / `X-Forwarded-For`. */
+  trustForwardedFor?: boolean;
+  /** Serve `/chat` to new sockets (open chat sockets stay). */
+  chatEnabled?: boolean;
+  /** Words masked in chat messages from now on. */
+  chatMaskedWords?: readonly string[];
+  /** `/server-info.json`. */
+  serverInfo?: SdrServerInfo;
+  /** The settings JSON's `grid_locator` for new clients. */
+  gridLocator?: string;
+  /** The codec of new `/audio` connections. */
+  audioCompression?: AudioCodec;
 }
 
 /**
@@ -248,7 +357,11 @@ export interface SdrSocketStats {
   clients: number;
   /** Connections accepted since start. */
   accepted: number;
-  /** Connections refused, by reason (`limit`, `per_ip`, `upgrade`, `closing`). */
+  /**
+   * Connections refused, by reason (`limit`, `per_ip`, `upgrade`,
+   * `closing`, and the per-address `banned`, `rate`, `sockets`,
+   * `listeners`; for `/chat` also `disabled`, `full`).
+   */
   refused: Record<string, number>;
   /** Frames sent. */
   framesSent: number;
@@ -289,6 +402,18 @@ export interface SdrServerStats {
   dspRestarts: number;
   /** Per socket kind. */
   sockets: Record<SdrSocketKind, SdrSocketStats>;
+  /** `/chat`. */
+  chat: {
+    clients: number;
+    accepted: number;
+    refused: Record<string, number>;
+    messages: number;
+    rejected: Record<string, number>;
+  };
+  /** Per-address refusals and bans. */
+  ip: ReturnType<IpGuard["stats"]>;
+  /** `/audio` connections per codec now. */
+  codecs: Record<AudioCodec, number>;
 }
 
 interface Connection {
@@ -308,7 +433,17 @@ interface Connection {
 interface AudioConnection extends Connection {
   kind: "audio";
   listenerId: number;
-  encoder: FlacEncoder;
+  codec: AudioCodec;
+  /** Write `codec` in every packet (after a switch, or when Opus is the default). */
+  codecField: boolean;
+  /** The codec chosen with `set_codec` (wins over `codec_caps`). */
+  chosen: AudioCodec | undefined;
+  /** Whether the client can decode Opus (`codec_caps`), if it said. */
+  opusCapable: boolean | undefined;
+  /** Frames were dropped since the last encode (Opus restarts cleanly). */
+  gap: boolean;
+  encoder: FlacEncoder | undefined;
+  opus: OpusEncoder | undefined;
   l: number;
   m: number;
   r: number;
@@ -334,6 +469,18 @@ interface SocketCounters {
   commands: number;
   rejected: Record<string, number>;
 }
+
+/** No per-address limits or bans. */
+const IP_LIMITS_OFF: IpLimits = Object.freeze({
+  sockets: 0,
+  listeners: 0,
+  connectionsPerMinute: 0,
+  banAfter: 0,
+  banSeconds: 0,
+});
+
+/** What an IPv4 or IPv6 address written by a proxy may look like. */
+const ADDRESS_TEXT = /^[0-9A-Fa-f:.]{2,45}$/;
 
 const PATHS: Readonly<Record<string, SdrSocketKind>> = {
   "/audio": "audio",
@@ -419,6 +566,14 @@ export class SdrServer {
   #maxBuffered: number;
   #maxCommand: number;
   #commandRate: number;
+  #ipGuard: IpGuard;
+  #trustForwardedFor: boolean;
+  #audioCodec: AudioCodec;
+  #opusAvailable: boolean;
+  #chat: ChatRoom;
+  #chatEnabled: boolean;
+  #chatCounters = { accepted: 0, refused: {} as Record<string, number> };
+  #serverInfo: SdrServerInfo;
   #audio = new Map<number, AudioConnection>();
   #waterfall = new Set<WaterfallConnection>();
   #eventSockets = new Set<Connection>();
@@ -455,8 +610,26 @@ export class SdrServer {
     pump: SamplePump,
     limits: ConnectionLimits,
     abort: AbortController,
+    ipGuard: IpGuard,
+    chat: ChatRoom,
+    opusAvailable: boolean,
   ) {
     this.#options = options;
+    this.#ipGuard = ipGuard;
+    this.#chat = chat;
+    this.#opusAvailable = opusAvailable;
+    this.#trustForwardedFor = options.trustForwardedFor ?? false;
+    this.#audioCodec = options.audioCompression === "opus" && opusAvailable
+      ? "opus"
+      : "flac";
+    this.#chatEnabled = options.chat !== undefined &&
+      (options.chat.enabled ?? true);
+    this.#serverInfo = options.serverInfo ?? {
+      serverName: "shack",
+      location: options.gridLocator ?? "",
+      operator: "",
+      email: "",
+    };
     this.#abort = abort;
     this.#now = options.now ?? (() => performance.now());
     this.#startedAt = this.#now();
@@ -476,7 +649,7 @@ export class SdrServer {
     this.#maxCommand = options.maxCommandLength ?? 1024;
     this.#commandRate = options.commandsPerSecond ?? 20;
     this.#events = new EventsState({
-      maxClients: Math.max(1, limits.max.audio),
+      maxClients: MAX_CONNECTIONS_PER_KIND,
       showOtherUsers: options.showOtherUsers ?? true,
       statsIntervalMs: options.eventsStatsIntervalMs ?? 0,
       now: this.#now,
@@ -556,6 +729,15 @@ export class SdrServer {
       options.defaultModulation,
     );
     const limits = new ConnectionLimits(options.limits);
+    const ipGuard = new IpGuard(options.ipLimits ?? IP_LIMITS_OFF, {
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const opusAvailable = options.audioCompression === "opus"
+      ? loadOpus()
+      : true;
+    if (!opusAvailable) {
+      options.logger?.warn("opus unavailable, sending flac");
+    }
     const settings: SettingsJsonOptions = {
       sps: source.sps,
       audioMaxSps: options.audioSps ?? 12000,
@@ -566,6 +748,9 @@ export class SdrServer {
       basefreq: layout.basefreq,
       totalBandwidth: layout.totalBandwidth,
       defaults,
+      audioCompression: options.audioCompression === "opus" && opusAvailable
+        ? "opus"
+        : "flac",
       ...(options.gridLocator !== undefined
         ? { gridLocator: options.gridLocator }
         : {}),
@@ -596,7 +781,7 @@ export class SdrServer {
         audioSps: options.audioSps ?? 12000,
         waterfallSize,
         brightnessOffset: options.brightnessOffset ?? 0,
-        maxListeners: limits.max.audio,
+        maxListeners: MAX_CONNECTIONS_PER_KIND,
         ...(options.backend ? { backend: options.backend } : {}),
         ...(options.listener ? { listener: options.listener } : {}),
       },
@@ -614,6 +799,22 @@ export class SdrServer {
       ...(options.workerRestartDelayMs !== undefined
         ? { restartDelayMs: options.workerRestartDelayMs }
         : {}),
+    });
+    const chatOptions = options.chat ?? {};
+    const log = options.logger;
+    const chat = new ChatRoom({
+      history: await ChatHistory.load({
+        ...(chatOptions.historyFile ? { file: chatOptions.historyFile } : {}),
+        onWarning: (message) => log?.warn("chat history", { message }),
+      }),
+      ...(chatOptions.maskedWords
+        ? { maskedWords: chatOptions.maskedWords }
+        : {}),
+      ...(chatOptions.maxSockets ? { maxSockets: chatOptions.maxSockets } : {}),
+      ...(chatOptions.messagesPerMinute
+        ? { messagesPerMinute: chatOptions.messagesPerMinute }
+        : {}),
+      ...(log ? { logger: log } : {}),
     });
     const abort = new AbortController();
     try {
@@ -633,13 +834,18 @@ export class SdrServer {
         pump,
         limits,
         abort,
+        ipGuard,
+        chat,
+        opusAvailable,
       );
       ref.server = server;
       server.#http = startHttpServer({
         hostname: options.hostname ?? "0.0.0.0",
         port: options.port,
         service: "sdr",
-        maxConnections: limits.total,
+        // Bounded by `limits` per kind; sized for the highest a reload may set.
+        maxConnections: 3 * MAX_CONNECTIONS_PER_KIND +
+          (chatOptions.maxSockets ?? 200),
         shutdownDeadlineMs: 700,
         handler: (request, context) => server.#handle(request, context),
         routes: {
@@ -758,6 +964,7 @@ export class SdrServer {
         commandsRejected: { ...c.rejected },
       };
     }
+    const chat = this.#chat.stats();
     return {
       inputSamples: this.#pump.counters.samples,
       inputSamplesPerSecond: this.#inputRate,
@@ -765,7 +972,99 @@ export class SdrServer {
       dspFrames: this.#dspFrames,
       dspRestarts: this.#dsp.counters.restarts,
       sockets,
+      chat: {
+        clients: chat.sockets,
+        accepted: this.#chatCounters.accepted,
+        refused: { ...this.#chatCounters.refused },
+        messages: chat.messages,
+        rejected: chat.rejected,
+      },
+      ip: this.#ipGuard.stats(),
+      codecs: this.#codecCounts(),
     };
+  }
+
+  /** The chat room (history, counters). */
+  get chat(): ChatRoom {
+    return this.#chat;
+  }
+
+  /** The per-address guard (its limits, counters, bans). */
+  get ipGuard(): IpGuard {
+    return this.#ipGuard;
+  }
+
+  /** Current connection limits. */
+  get limits(): Readonly<Record<SdrSocketKind, number>> {
+    return this.#limits.max;
+  }
+
+  /** Whether `/chat` accepts new sockets. */
+  get chatEnabled(): boolean {
+    return this.#chatEnabled;
+  }
+
+  /** The codec of new `/audio` connections. */
+  get audioCompression(): AudioCodec {
+    return this.#audioCodec;
+  }
+
+  /**
+   * Applies changed settings while running (SIGHUP): open connections
+   * stay, new ones obey the new limits. Everything is validated before
+   * anything changes.
+   *
+   * @param changes What changes.
+   * @throws {RangeError} If a limit is invalid (nothing changed then).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { SyntheticSource } from "../sources/synthetic_source.ts";
+   * import { SdrServer } from "./sdr_server.ts";
+   *
+   * const server = await SdrServer.start({
+   *   source: new SyntheticSource({ sps: 96000 }), hostname: "127.0.0.1", port: 0, fftSize: 2048,
+   *   waterfallSize: 256,
+   * });
+   * server.reload({ limits: { audio: 5 }, ipLimits: { sockets: 8 }, chatEnabled: true });
+   * equal(server.limits.audio, 5);
+   * equal(server.ipGuard.limits.sockets, 8);
+   * equal(server.chatEnabled, true);
+   * await server.close();
+   * ```
+   */
+  reload(changes: SdrServerReload): void {
+    // Validate everything first.
+    if (changes.limits) new ConnectionLimits(changes.limits);
+    if (changes.ipLimits) new IpGuard(changes.ipLimits);
+    let settings = this.#settings;
+    if (changes.gridLocator !== undefined) {
+      settings = { ...settings, gridLocator: changes.gridLocator };
+    }
+    const codec = changes.audioCompression === "opus" && !this.#opusAvailable
+      ? "flac"
+      : changes.audioCompression;
+    if (codec !== undefined) {
+      settings = { ...settings, audioCompression: codec };
+    }
+    const waterfallSettings = buildSettingsJson(settings);
+    if (changes.chatMaskedWords) {
+      this.#chat.setMaskedWords(changes.chatMaskedWords);
+    }
+    // Then apply.
+    if (changes.limits) this.#limits.setLimits(changes.limits);
+    if (changes.ipLimits) this.#ipGuard.setLimits(changes.ipLimits);
+    if (changes.trustForwardedFor !== undefined) {
+      this.#trustForwardedFor = changes.trustForwardedFor;
+    }
+    if (changes.chatEnabled !== undefined) {
+      this.#chatEnabled = changes.chatEnabled;
+    }
+    if (changes.serverInfo) this.#serverInfo = { ...changes.serverInfo };
+    if (codec !== undefined) this.#audioCodec = codec;
+    this.#settings = settings;
+    this.#waterfallSettings = waterfallSettings;
   }
 
   /**
@@ -827,8 +1126,10 @@ export class SdrServer {
     clearTimeout(this.#spansTimer);
     this.#abort.abort();
     this.#source.close();
+    const chatClosed = this.#chat.close();
     await this.#dsp.stop();
     await this.#http.shutdown(700);
+    await chatClosed;
     for (const c of [...this.#audio.values()]) this.#forget(c);
     for (const c of [...this.#waterfall]) this.#forget(c);
     for (const c of [...this.#eventSockets]) this.#forget(c);
@@ -863,6 +1164,20 @@ export class SdrServer {
       ? PATHS[url.pathname]
       : undefined;
     if (kind !== undefined) return this.#upgrade(kind, request, context);
+    if (url.pathname === "/chat") return this.#upgradeChat(request, context);
+    if (url.pathname === "/server-info.json") {
+      return new Response(
+        request.method === "HEAD"
+          ? null
+          : buildServerInfoJson(this.#serverInfo, this.#chatEnabled),
+        {
+          headers: {
+            "content-type": "application/json; charset=utf-8",
+            "cache-control": "no-cache",
+          },
+        },
+      );
+    }
     if (isWebSocketRequest(request)) {
       return new Response("No such WebSocket\n", { status: 404 });
     }
@@ -900,7 +1215,17 @@ export class SdrServer {
       );
     }
     const ip = this.#clientAddress(request, context);
+    const listener = kind === "audio";
+    const admitted = this.#ipGuard.admit(ip, listener);
+    if (!admitted.ok) {
+      return this.#refuse(
+        kind,
+        admitted.reason,
+        this.#tooMany(kind, ip, admitted.reason, admitted.retryAfterSeconds),
+      );
+    }
     const verdict = this.#limits.tryAcquire(kind, ip);
+    if (verdict !== undefined) this.#ipGuard.release(ip, listener);
     if (verdict === "limit") {
       return this.#refuse(
         kind,
@@ -912,13 +1237,16 @@ export class SdrServer {
       );
     }
     if (verdict === "per_ip") {
+      const banned = this.#ipGuard.noteRefusal(ip);
       return this.#refuse(
         kind,
         verdict,
-        new Response(`Too many /${kind} connections from ${ip}\n`, {
-          status: 429,
-          headers: { "retry-after": "30" },
-        }),
+        this.#tooMany(
+          kind,
+          ip,
+          verdict,
+          banned ? this.#ipGuard.limits.banSeconds : 30,
+        ),
       );
     }
     const upgrade = context.websockets.upgrade(request, {
@@ -926,6 +1254,7 @@ export class SdrServer {
     });
     if (!upgrade.ok) {
       this.#limits.release(kind, ip);
+      this.#ipGuard.release(ip, listener);
       return this.#refuse(kind, "upgrade", upgrade.response);
     }
     const socket = upgrade.socket;
@@ -953,16 +1282,27 @@ export class SdrServer {
         ...base,
         kind,
         listenerId: this.#takeListenerId(),
-        encoder: new FlacEncoder({
-          sampleRate: Math.min(655350, Math.round(this.#settings.audioMaxSps)),
-          blockSize: this.layout.audioFftSize / 2,
-        }),
+        codec: this.#audioCodec,
+        codecField: this.#audioCodec === "opus",
+        chosen: undefined,
+        opusCapable: undefined,
+        gap: false,
+        encoder: undefined,
+        opus: undefined,
         l: this.defaults.l,
         m: this.defaults.m,
         r: this.defaults.r,
         mode: this.defaults.modulation,
         muted: false,
       };
+      try {
+        this.#makeEncoder(audio);
+      } catch (error) {
+        // libopus out of memory: this listener gets FLAC.
+        this.#log?.warn("opus encoder unavailable", { error });
+        audio.codec = "flac";
+        this.#makeEncoder(audio);
+      }
       this.#audio.set(audio.listenerId, audio);
       connection = audio;
     } else if (kind === "waterfall") {
@@ -989,10 +1329,156 @@ export class SdrServer {
     );
     socket.addEventListener("close", () => {
       this.#limits.release(kind, ip);
+      this.#ipGuard.release(ip, listener);
       this.#forget(connection);
     }, { once: true });
     socket.addEventListener("error", () => {});
     return upgrade.response;
+  }
+
+  /** The 429 of a per-address refusal. */
+  #tooMany(
+    kind: string,
+    ip: string,
+    reason: string,
+    retryAfterSeconds: number,
+  ): Response {
+    const why = reason === "banned"
+      ? `${ip} is banned for a while`
+      : reason === "rate"
+      ? `Too many new connections from ${ip}`
+      : reason === "listeners"
+      ? `Too many listeners from ${ip}`
+      : `Too many /${kind} connections from ${ip}`;
+    if (reason === "banned" || retryAfterSeconds > 30) {
+      this.#log?.info("address refused", { ip, reason, retryAfterSeconds });
+    }
+    return new Response(`${why}\n`, {
+      status: 429,
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "retry-after": String(Math.max(1, Math.ceil(retryAfterSeconds))),
+      },
+    });
+  }
+
+  #refuseChat(reason: string, response: Response): Response {
+    const refused = this.#chatCounters.refused;
+    refused[reason] = (refused[reason] ?? 0) + 1;
+    return response;
+  }
+
+  #upgradeChat(request: Request, context: HttpContext): Response {
+    if (!isWebSocketRequest(request)) {
+      return new Response("Expected a WebSocket upgrade request\n", {
+        status: 426,
+        headers: { upgrade: "websocket", connection: "Upgrade" },
+      });
+    }
+    if (!this.#chatEnabled) {
+      return this.#refuseChat(
+        "disabled",
+        new Response("Chat is disabled on this server\n", { status: 403 }),
+      );
+    }
+    if (this.#closing) {
+      return this.#refuseChat(
+        "closing",
+        new Response("Server shutting down\n", { status: 503 }),
+      );
+    }
+    if (this.#chat.full) {
+      return this.#refuseChat(
+        "full",
+        new Response("Too many /chat connections\n", {
+          status: 503,
+          headers: { "retry-after": "30" },
+        }),
+      );
+    }
+    const ip = this.#clientAddress(request, context);
+    const admitted = this.#ipGuard.admit(ip, false);
+    if (!admitted.ok) {
+      return this.#refuseChat(
+        admitted.reason,
+        this.#tooMany("chat", ip, admitted.reason, admitted.retryAfterSeconds),
+      );
+    }
+    const upgrade = context.websockets.upgrade(request, {
+      idleTimeoutSeconds: this.#options.idleTimeoutSeconds ?? 30,
+    });
+    if (!upgrade.ok) {
+      this.#ipGuard.release(ip, false);
+      return this.#refuseChat("upgrade", upgrade.response);
+    }
+    const socket = upgrade.socket;
+    socket.addEventListener(
+      "close",
+      () => this.#ipGuard.release(ip, false),
+      { once: true },
+    );
+    socket.addEventListener("error", () => {});
+    if (!this.#chat.accept(socket, ip)) {
+      socket.addEventListener("open", () => socket.close(1013, "Chat full"), {
+        once: true,
+      });
+      return this.#refuseChat("full", upgrade.response);
+    }
+    this.#chatCounters.accepted++;
+    return upgrade.response;
+  }
+
+  /** Creates the connection's encoder for its codec (freeing the other). */
+  #makeEncoder(audio: AudioConnection): void {
+    audio.opus?.close();
+    audio.opus = undefined;
+    audio.encoder = undefined;
+    if (audio.codec === "opus") {
+      audio.opus = new OpusEncoder({
+        ...this.#options.opus,
+        sampleRate: this.#settings.audioMaxSps,
+      });
+    } else {
+      audio.encoder = new FlacEncoder({
+        sampleRate: Math.min(655350, Math.round(this.#settings.audioMaxSps)),
+        blockSize: this.layout.audioFftSize / 2,
+      });
+    }
+  }
+
+  /** Switches a listener's codec; a switch to FLAC resends the header. */
+  #switchCodec(audio: AudioConnection, codec: AudioCodec): void {
+    if (codec === "opus" && !this.#opusAvailable) codec = "flac";
+    if (audio.codec === codec) return;
+    const previous = audio.codec;
+    audio.codec = codec;
+    audio.codecField = true;
+    try {
+      this.#makeEncoder(audio);
+    } catch (error) {
+      this.#log?.warn("opus encoder unavailable", { error });
+      audio.codec = previous;
+      this.#makeEncoder(audio);
+      return;
+    }
+    if (audio.open && audio.encoder) this.#sendFlacHeader(audio);
+  }
+
+  #sendFlacHeader(audio: AudioConnection): void {
+    for (
+      const packet of encodeAudioHeaderPackets(
+        audio.encoder!.headerMessages(),
+        audio.codecField ? { codec: "flac" } : {},
+      )
+    ) {
+      this.#sendAlways(audio, packet);
+    }
+  }
+
+  #codecCounts(): Record<AudioCodec, number> {
+    const counts: Record<AudioCodec, number> = { flac: 0, opus: 0 };
+    for (const audio of this.#audio.values()) counts[audio.codec]++;
+    return counts;
   }
 
   /** The next listener id: a positive int32 (frames carry them as Int32Array). */
@@ -1005,13 +1491,13 @@ export class SdrServer {
 
   #clientAddress(request: Request, context: HttpContext): string {
     const peer = context.info.remoteAddr.hostname;
-    if (!this.#options.trustForwardedFor) return peer;
+    if (!this.#trustForwardedFor) return peer;
     const real = request.headers.get("x-real-ip")?.trim();
-    if (real && real.length <= 64) return real;
+    if (real && ADDRESS_TEXT.test(real)) return real;
     const forwarded = request.headers.get("x-forwarded-for");
     if (forwarded && forwarded.length <= 1024) {
       const last = forwarded.split(",").at(-1)?.trim();
-      if (last && last.length <= 64) return last;
+      if (last && ADDRESS_TEXT.test(last)) return last;
     }
     return peer;
   }
@@ -1030,11 +1516,7 @@ export class SdrServer {
         ? buildSettingsJson({ ...this.#settings, clientId: audio.id })
         : this.#waterfallSettings;
       this.#sendAlways(c, settings);
-      for (
-        const packet of encodeAudioHeaderPackets(audio.encoder.headerMessages())
-      ) {
-        this.#sendAlways(c, packet);
-      }
+      if (audio.encoder) this.#sendFlacHeader(audio);
       this.#dsp.addListener(audio.listenerId, {
         l: audio.l,
         m: audio.m,
@@ -1058,6 +1540,7 @@ export class SdrServer {
         if (!this.#closing) this.#dsp.removeListener(audio.listenerId);
         this.#events.delete(audio.id);
       }
+      audio.opus?.close(); // frees its libopus state in the wasm heap
     } else if (c.kind === "waterfall") {
       const waterfall = c as WaterfallConnection;
       if (this.#waterfall.delete(waterfall)) {
@@ -1181,9 +1664,32 @@ export class SdrServer {
           enabled: command.enabled,
         });
         return;
+      case "codec_caps": {
+        // sv1btl: the client says whether it decodes Opus; without Opus it
+        // gets FLAC, with it the server's codec (unless it chose one).
+        const audio = c as AudioConnection;
+        audio.opusCapable = command.opus;
+        if (audio.chosen !== undefined) return;
+        this.#switchCodec(
+          audio,
+          command.opus && this.#audioCodec === "opus" ? "opus" : "flac",
+        );
+        return;
+      }
+      case "set_codec": {
+        const audio = c as AudioConnection;
+        if (command.codec === "pcm") {
+          // sv1btl's internal decoder only.
+          this.#reject(c, "unsupported_codec");
+          return;
+        }
+        audio.chosen = command.codec;
+        this.#switchCodec(audio, command.codec);
+        return;
+      }
       default:
-        // options, buffer, noise gate, codec_caps, set_codec: accepted and
-        // ignored, as PhantomSDR's original does.
+        // options, buffer, noise gate: accepted and ignored, as
+        // PhantomSDR's original does.
         return;
     }
   }
@@ -1250,10 +1756,43 @@ export class SdrServer {
     const ids = frame.listenerIds;
     for (let i = 0; i < ids.length; i++) {
       const audio = this.#audio.get(ids[i]);
-      if (audio === undefined || this.#congested(audio)) continue;
+      if (audio === undefined) continue;
+      if (this.#congested(audio)) {
+        audio.gap = true;
+        continue;
+      }
+      const pcm = frame.pcm.subarray(i * spf, (i + 1) * spf);
+      if (audio.opus !== undefined) {
+        let packets: Uint8Array[];
+        try {
+          if (audio.gap) audio.opus.reset();
+          packets = audio.opus.encode(pcm);
+        } catch (error) {
+          this.#log?.error("opus encode failed", { error });
+          continue;
+        } finally {
+          audio.gap = false;
+        }
+        for (const data of packets) {
+          this.#sendAlways(
+            audio,
+            encodeAudioPacket({
+              frameNum: frame.frameNum,
+              l: 0,
+              m: audio.m,
+              r: audio.r - audio.l,
+              pwr: frame.pwr[i],
+              data,
+              codec: "opus",
+            }),
+          );
+        }
+        continue;
+      }
+      audio.gap = false;
       let data: Uint8Array;
       try {
-        data = audio.encoder.encode(frame.pcm.subarray(i * spf, (i + 1) * spf));
+        data = audio.encoder!.encode(pcm);
       } catch (error) {
         this.#log?.error("flac encode failed", { error });
         continue;
@@ -1267,6 +1806,7 @@ export class SdrServer {
           r: audio.r - audio.l,
           pwr: frame.pwr[i],
           data,
+          ...(audio.codecField ? { codec: "flac" } : {}),
         }),
       );
     }
@@ -1474,6 +2014,66 @@ export class SdrServer {
       help: "Client commands ignored by socket and reason",
       labelNames: ["socket", "reason"],
       collect: () => perReason((kind) => this.#counters[kind].rejected),
+    });
+    registry.gauge({
+      name: "audio_clients",
+      help: "Open /audio connections by codec",
+      labelNames: ["codec"],
+      collect: () =>
+        Object.entries(this.#codecCounts()).map(([codec, value]) => ({
+          labels: { codec },
+          value,
+        })),
+    });
+    registry.gauge({
+      name: "chat_clients",
+      help: "Open /chat connections",
+      collect: () => this.#chat.stats().sockets,
+    });
+    registry.counter({
+      name: "chat_connections_refused_total",
+      help: "/chat connections refused by reason",
+      labelNames: ["reason"],
+      collect: () =>
+        Object.entries(this.#chatCounters.refused).map(([reason, value]) => ({
+          labels: { reason },
+          value,
+        })),
+    });
+    registry.counter({
+      name: "chat_messages_total",
+      help: "Chat messages broadcast",
+      collect: () => this.#chat.stats().messages,
+    });
+    registry.counter({
+      name: "chat_messages_rejected_total",
+      help: "Chat frames ignored by reason",
+      labelNames: ["reason"],
+      collect: () =>
+        Object.entries(this.#chat.stats().rejected).map(([reason, value]) => ({
+          labels: { reason },
+          value,
+        })),
+    });
+    registry.counter({
+      name: "ip_refusals_total",
+      help:
+        "WebSocket upgrades refused by the per-address limits, by reason (banned, rate, sockets, listeners)",
+      labelNames: ["reason"],
+      collect: () =>
+        Object.entries(this.#ipGuard.stats().refused).map((
+          [reason, value],
+        ) => ({ labels: { reason }, value })),
+    });
+    registry.counter({
+      name: "ip_bans_total",
+      help: "Addresses banned for repeatedly breaking the per-address limits",
+      collect: () => this.#ipGuard.stats().bans,
+    });
+    registry.gauge({
+      name: "ip_banned",
+      help: "Addresses banned now",
+      collect: () => this.#ipGuard.stats().banned,
     });
     return registry;
   }

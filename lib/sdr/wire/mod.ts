@@ -6,7 +6,9 @@
  *   one stream per connection, flushed per line (`waterfall_compressor`).
  * - `/audio`: FLAC with a block size equal to the audio frame size
  *   (`flac_encoder`; `flac_decoder` for tests), wrapped in CBOR packets with
- *   the `r = 0` header packets first (`audio_packet`).
+ *   the `r = 0` header packets first (`audio_packet`), or raw 20 ms Opus
+ *   packets (`opus_encoder`, libopus in wasm loaded bundle-safely by
+ *   `opus_module`; `opus_decoder` for tests).
  * - The settings JSON, the first text frame on `/audio` and `/waterfall`
  *   (`settings_json`), and the `/events` messages (`events_message`).
  * - Client commands, parsed leniently and validated strictly (`commands`).
@@ -44,6 +46,10 @@ export * from "./waterfall_packet.ts";
 export * from "./waterfall_compressor.ts";
 export * from "./flac_encoder.ts";
 export * from "./flac_decoder.ts";
+export * from "./opus_module.ts";
+export * from "./opus_unavailable_error.ts";
+export * from "./opus_encoder.ts";
+export * from "./opus_decoder.ts";
 export * from "./audio_packet.ts";
 export * from "./settings_json.ts";
 export * from "./events_message.ts";
