@@ -95,7 +95,7 @@ export function sdrCommand() {
 The config file may be PhantomSDR(+)'s config.toml, read unchanged, or
 shack.toml (its [sdr] table). Without a source the built-in synthetic band
 plays (AM, FM, SSB, a CW beacon and noise around 7.1 MHz).
-SIGHUP reloads markers.json.
+SIGHUP reloads markers.json, [limits], chat settings and the listing info.
 
 Examples:
   $ shack sdr serve
