@@ -44,3 +44,4 @@ export * from "./audio/mod.ts";
 export * from "./sources/mod.ts";
 export * from "./server/mod.ts";
 export * from "./chat/mod.ts";
+export * from "./web/mod.ts";

@@ -451,26 +451,26 @@ Deno.test("SdrServer takes the client address from a trusted proxy's headers", a
 Deno.test("SdrServer serves files, /healthz and /metrics", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_sdr_html_" });
   await Deno.writeTextFile(`${dir}/index.html`, "<h1>frontend</h1>");
-  const placeholder = await start();
+  const builtin = await start();
   const custom = await start({ htmlRoot: dir });
   try {
     const http = (server: SdrServer, path: string) =>
       fetch(`http://127.0.0.1:${server.addr.port}${path}`);
-    const page = await http(placeholder, "/");
+    const page = await http(builtin, "/");
     equal(page.status, 200);
-    match(await page.text(), /shack sdr/);
+    match(await page.text(), /<title>shack sdr<\/title>[\s\S]*src="app\.js"/);
     equal(await (await http(custom, "/")).text(), "<h1>frontend</h1>");
     const missing = await http(custom, "/nope.js");
     equal(missing.status, 404);
     await missing.body?.cancel();
-    const probe = await SdrProbe.connect(base(placeholder), "waterfall");
+    const probe = await SdrProbe.connect(base(builtin), "waterfall");
     await probe.waitFor(() => probe.lines.length > 0, 5000);
-    const health = await (await http(placeholder, "/healthz")).json();
+    const health = await (await http(builtin, "/healthz")).json();
     equal(health.status, "ok");
     equal(health.service, "sdr");
     equal(health.checks.dsp.backend, "pffft");
     equal(health.checks.clients.waterfall, 1);
-    const metrics = await (await http(placeholder, "/metrics")).text();
+    const metrics = await (await http(builtin, "/metrics")).text();
     for (
       const line of [
         /^shack_sdr_input_samples_total \d+$/m,
@@ -485,7 +485,7 @@ Deno.test("SdrServer serves files, /healthz and /metrics", async () => {
     ) match(metrics, line);
     await probe.close();
   } finally {
-    await placeholder.close();
+    await builtin.close();
     await custom.close();
     await Deno.remove(dir, { recursive: true });
   }

@@ -38,7 +38,6 @@ export * from "./dsp_engine.ts";
 export * from "./dsp_protocol.ts";
 export * from "./dsp_worker_client.ts";
 export * from "./ip_guard.ts";
-export * from "./placeholder_page.ts";
 export * from "./sample_pump.ts";
 export * from "./sdr_probe.ts";
 export * from "./sdr_server.ts";

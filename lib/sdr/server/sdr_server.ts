@@ -73,8 +73,7 @@ import {
   selectWaterfallLevel,
   waterfallLevelCount,
 } from "../waterfall.ts";
-import { PLACEHOLDER_PAGE } from "./placeholder_page.ts";
-import { MemorySource } from "../../core/http/memory_source.ts";
+import { webClientSource } from "../web/web_client.ts";
 import {
   encodeAudioHeaderPackets,
   encodeAudioPacket,
@@ -156,7 +155,7 @@ export interface SdrServerOptions {
   defaultFrequency?: number;
   /** `[input.defaults] modulation` (default `"USB"`). */
   defaultModulation?: string;
-  /** `[server] html_root`: the frontend's files (default: a placeholder page). */
+  /** `[server] html_root`: the frontend's files (default: shack's embedded web client). */
   htmlRoot?: string;
   /** Connection limits. */
   limits?: SdrLimits;
@@ -656,7 +655,7 @@ export class SdrServer {
     });
     this.#files = options.htmlRoot !== undefined
       ? new DirectorySource(options.htmlRoot)
-      : new MemorySource({ "index.html": PLACEHOLDER_PAGE });
+      : webClientSource();
     this.#settings = settings;
     this.#waterfallSettings = buildSettingsJson(settings);
     const counters = {} as Record<SdrSocketKind, SocketCounters>;
