@@ -1,6 +1,7 @@
 /**
  * shack's own configuration file (`shack.toml`): one section per service.
- * Each service adds its section here as it lands (`[log]`, `[ysf]`); a
+ * Each service adds its section here as it lands (`[log]`, `[ysf]`,
+ * `[sdr]`, `[audio]`); a
  * section this version does not know is reported as a warning, not
  * silently ignored.
  *
@@ -13,6 +14,7 @@ import { formatConfigIssue } from "./core/config/errors.ts";
 import { LOG_FORMATS, LOG_LEVELS } from "./core/log.ts";
 import { ysfConfigSchema } from "./ysf/config/toml_config.ts";
 import { sdrConfigSchema } from "./sdr/config/toml_config.ts";
+import { audioConfigSchema } from "./audio/config.ts";
 
 /**
  * The schema of `shack.toml`.
@@ -34,6 +36,8 @@ export const shackConfigSchema = s.object({
   ysf: ysfConfigSchema.optional(),
   /** `shack sdr serve` (see lib/sdr/config), validated ahead of the command. */
   sdr: sdrConfigSchema.optional(),
+  /** `shack audio run` (see lib/audio/config). */
+  audio: audioConfigSchema.optional(),
 }, { unknownKeys: "warn" });
 
 /** The validated contents of `shack.toml`. */
