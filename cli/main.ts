@@ -16,6 +16,7 @@ import { upCommand } from "./up.ts";
 import { ysfCommand } from "./ysf.ts";
 import { sdrCommand } from "./sdr.ts";
 import { applyBooleanEnv } from "./common.ts";
+import { audioCommand } from "./audio.ts";
 
 /** Builds the whole command tree (used by main and by the completion generator). */
 export function buildProgram(): Command {
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
     );
   program.addCommand(sdrCommand());
   program.addCommand(ysfCommand());
+  program.addCommand(audioCommand());
   program.addCommand(doctorCommand());
   program.addCommand(upCommand());
   program.addCommand(serviceCommand());

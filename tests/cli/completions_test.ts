@@ -39,6 +39,7 @@ Deno.test("completionTree() mirrors the command tree", () => {
   deepEqual(root.subcommands.map((s) => s.name), [
     "sdr",
     "ysf",
+    "audio",
     "doctor",
     "up",
     "service",
@@ -63,6 +64,7 @@ Deno.test("bash completion completes commands, options and choices", async () =>
   deepEqual(await bashComplete(script, "shack "), [
     "sdr",
     "ysf",
+    "audio",
     "doctor",
     "up",
     "service",
