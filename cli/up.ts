@@ -19,7 +19,7 @@ import {
 } from "./common.ts";
 
 /** The services `shack up` knows, in start order. */
-const SERVICES = ["ysf", "sdr"] as const;
+const SERVICES = ["ysf", "sdr", "audio"] as const;
 type ServiceName = typeof SERVICES[number];
 
 function parseOnly(value: string): ServiceName[] {
@@ -72,6 +72,32 @@ function entryFor(
           return await SdrService.start(config, { logger });
         },
       };
+    case "audio":
+      return {
+        name,
+        start: async (): Promise<GroupMember> => {
+          const [{ loadShackConfig }, { AudioService }] = await Promise.all([
+            import("../lib/config.ts"),
+            import("../lib/audio/service.ts"),
+          ]);
+          const load = async () => {
+            const { config } = await loadShackConfig(path);
+            if (config.audio === undefined) {
+              throw new ConfigError({
+                file: path,
+                key: "audio",
+                expected: "an [audio] table",
+                found: "none",
+              });
+            }
+            return config.audio;
+          };
+          return await AudioService.start(await load(), {
+            logger,
+            loadConfig: load,
+          });
+        },
+      };
   }
 }
 
@@ -92,7 +118,7 @@ export function upCommand() {
     .addHelpText(
       "after",
       `
-Each [ysf] / [sdr] table of the file starts its service with the same
+Each [ysf] / [sdr] / [audio] table of the file starts its service with the same
 settings as 'shack <service> --config FILE'. SIGHUP reloads them all;
 SIGTERM stops them together, each within its own 1 s budget.
 

@@ -41,11 +41,13 @@ async function healthy(url: string, timeoutMs = 20_000): Promise<unknown> {
   throw new Error(`${url} did not become healthy`);
 }
 
-Deno.test("shack up: [ysf] and [sdr] from one file answer, SIGTERM stops both within budget", async () => {
+Deno.test("shack up: [ysf], [sdr] and [audio] from one file answer, SIGTERM stops all within budget", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_up_" });
   const ysfHttp = freeTcpPort();
   const sdrPort = freeTcpPort();
   const ysfUdp = freeUdpPort();
+  const audioHttp = freeTcpPort();
+  const audioOsc = freeUdpPort();
   await Deno.writeTextFile(
     `${dir}/shack.toml`,
     `[ysf]
@@ -61,6 +63,13 @@ port = ${sdrPort}
 [sdr.input]
 sps = 256000
 fft_size = 8192
+
+[audio]
+sink = "null"
+osc_host = "127.0.0.1"
+osc_port = ${audioOsc}
+http_host = "127.0.0.1"
+http_port = ${audioHttp}
 `,
   );
   const up = spawnShack(["up", "--config", `${dir}/shack.toml`]);
@@ -73,6 +82,10 @@ fft_size = 8192
       service: string;
     };
     equal(sdr.service, "sdr");
+    const audio = await healthy(`http://127.0.0.1:${audioHttp}/healthz`) as {
+      service: string;
+    };
+    equal(audio.service, "audio");
     // The reflector answers its UDP status request too.
     const udp = Deno.listenDatagram({
       transport: "udp",
@@ -97,7 +110,7 @@ fft_size = 8192
     equal(result.code, 0, result.stderr);
     match(result.stdout + result.stderr, /stopped/);
     ok(ms < 1500, `SIGTERM took ${ms.toFixed(0)} ms`);
-    // Both ports are free again.
+    // The ports are free again.
     const l = Deno.listen({ hostname: "127.0.0.1", port: sdrPort });
     l.close();
   } finally {
