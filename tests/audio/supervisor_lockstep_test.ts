@@ -236,10 +236,35 @@ Deno.test("AudioSupervisor respawns workers that keep dying with a growing backo
   equal(sup.stats.workerExits, lost);
 });
 
+/** A sink that can be held: while held, write() waits (the credits stop). */
+class HeldSink implements Sink {
+  readonly format = FORMAT;
+  readonly #inner = new NullSink({ ...FORMAT, realtime: false });
+  #release: PromiseWithResolvers<void> | undefined;
+  get stats(): SinkStats {
+    return this.#inner.stats;
+  }
+  hold(): void {
+    this.#release ??= Promise.withResolvers<void>();
+  }
+  release(): void {
+    this.#release?.resolve();
+    this.#release = undefined;
+  }
+  async write(block: Float32Array): Promise<void> {
+    while (this.#release) await this.#release.promise;
+    await this.#inner.write(block);
+  }
+  close(): Promise<void> {
+    this.release();
+    return this.#inner.close();
+  }
+}
+
 Deno.test("AudioSupervisor does not replace workers that are both behind, only the one its peer overtook", async () => {
   let t = 0;
   const events: SupervisorEvent[] = [];
-  const sink = new NullSink({ ...FORMAT, realtime: false });
+  const sink = new HeldSink();
   const sup = new AudioSupervisor({
     sink,
     realtime: false,
@@ -257,6 +282,15 @@ Deno.test("AudioSupervisor does not replace workers that are both behind, only t
     while (sup.workers().filter((w) => w.state === "synced").length < 2) {
       await tick();
     }
+    // Hold the sink so the credits stop and both workers come to rest at
+    // the same block: neither is then ahead of the other when stopped.
+    sink.hold();
+    let settled = 0;
+    while (settled < 3) {
+      const [x, y] = sup.workers();
+      settled = x.nextBlock === y.nextBlock ? settled + 1 : 0;
+      await tick();
+    }
     const [a, b] = sup.workers();
     for (const w of [a, b]) {
       Deno.kill(w.pid, "SIGSTOP");
@@ -266,6 +300,7 @@ Deno.test("AudioSupervisor does not replace workers that are both behind, only t
     await tick();
     equal(events.filter((e) => e.type === "worker-lost").length, 0);
     Deno.kill(b.pid, "SIGCONT"); // b catches up and overtakes a
+    sink.release();
     while (
       sup.workers().find((w) => w.pid === b.pid)!.nextBlock <= a.nextBlock
     ) await tick();

@@ -1148,11 +1148,13 @@ export class AudioSupervisor {
     const pWill = !pHas && willDeliver(p, k);
     const sWill = !sHas && willDeliver(s, k);
     if (!this.#realtime) {
-      // no deadline: keep redundancy while a standby is being brought up
-      const unknown = s === undefined || s.state === "starting" ||
-        s.state === "waiting";
+      // no deadline: keep redundancy while a worker is being brought up
+      // (at start-up either one may say hello first)
+      const unknown = (h: Handle | undefined) =>
+        h === undefined || h.state === "starting" || h.state === "waiting";
       if (
-        unknown && this.#now() - this.#redundancyLostAt < this.#redundancyWaitMs
+        (unknown(s) || unknown(p)) &&
+        this.#now() - this.#redundancyLostAt < this.#redundancyWaitMs
       ) {
         return -1;
       }
