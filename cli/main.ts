@@ -17,6 +17,7 @@ import { ysfCommand } from "./ysf.ts";
 import { sdrCommand } from "./sdr.ts";
 import { applyBooleanEnv } from "./common.ts";
 import { audioCommand } from "./audio.ts";
+import { bridgeCommand } from "./bridge.ts";
 
 /** Builds the whole command tree (used by main and by the completion generator). */
 export function buildProgram(): Command {
@@ -47,6 +48,7 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 bad configuration,
   program.addCommand(sdrCommand());
   program.addCommand(ysfCommand());
   program.addCommand(audioCommand());
+  program.addCommand(bridgeCommand());
   program.addCommand(doctorCommand());
   program.addCommand(upCommand());
   program.addCommand(serviceCommand());

@@ -19,7 +19,7 @@ import {
 } from "./common.ts";
 
 /** The services `shack up` knows, in start order. */
-const SERVICES = ["ysf", "sdr", "audio"] as const;
+const SERVICES = ["ysf", "sdr", "audio", "bridge"] as const;
 type ServiceName = typeof SERVICES[number];
 
 function parseOnly(value: string): ServiceName[] {
@@ -98,6 +98,21 @@ function entryFor(
           });
         },
       };
+    case "bridge":
+      return {
+        name,
+        start: async (): Promise<GroupMember> => {
+          const [{ loadBridgeConfig }, { BridgeService }] = await Promise.all([
+            import("../lib/bridge/config.ts"),
+            import("../lib/bridge/service.ts"),
+          ]);
+          const load = () => loadBridgeConfig(path);
+          return await BridgeService.start(await load(), {
+            logger,
+            loadConfig: load,
+          });
+        },
+      };
   }
 }
 
@@ -118,7 +133,7 @@ export function upCommand() {
     .addHelpText(
       "after",
       `
-Each [ysf] / [sdr] / [audio] table of the file starts its service with the same
+Each [ysf] / [sdr] / [audio] / [bridge] table of the file starts its service with the same
 settings as 'shack <service> --config FILE'. SIGHUP reloads them all;
 SIGTERM stops them together, each within its own 1 s budget.
 

@@ -1,7 +1,7 @@
 /**
  * shack's own configuration file (`shack.toml`): one section per service.
  * Each service adds its section here as it lands (`[log]`, `[ysf]`,
- * `[sdr]`, `[audio]`); a
+ * `[sdr]`, `[audio]`, `[bridge]`); a
  * section this version does not know is reported as a warning, not
  * silently ignored.
  *
@@ -15,6 +15,7 @@ import { LOG_FORMATS, LOG_LEVELS } from "./core/log.ts";
 import { ysfConfigSchema } from "./ysf/config/toml_config.ts";
 import { sdrConfigSchema } from "./sdr/config/toml_config.ts";
 import { audioConfigSchema } from "./audio/config.ts";
+import { bridgeConfigSchema } from "./bridge/config.ts";
 
 /**
  * The schema of `shack.toml`.
@@ -38,6 +39,8 @@ export const shackConfigSchema = s.object({
   sdr: sdrConfigSchema.optional(),
   /** `shack audio run` (see lib/audio/config). */
   audio: audioConfigSchema.optional(),
+  /** `shack bridge serve` (see lib/bridge/config). */
+  bridge: bridgeConfigSchema.optional(),
 }, { unknownKeys: "warn" });
 
 /** The validated contents of `shack.toml`. */

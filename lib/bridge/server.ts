@@ -9,13 +9,14 @@
 
 import type { Logger } from "../core/log.ts";
 import { Registry } from "../core/metrics.ts";
-import type { HealthReport } from "../core/http/health.ts";
+import type { HealthCheck, HealthReport } from "../core/http/health.ts";
 import { type HttpServerHandle, startHttpServer } from "../core/http/server.ts";
 import { VERSION } from "../version.ts";
 import type { ChannelLookup } from "./channel.ts";
 import { type HdhrDevice, hdhrDevice } from "./hdhr/device.ts";
 import { deviceUuid } from "./hdhr/device_id.ts";
 import { HdhrHandler } from "./hdhr/hdhr_handler.ts";
+import type { SessionRecord } from "./session/session.ts";
 import {
   SessionRegistry,
   type SessionRegistryOptions,
@@ -94,6 +95,22 @@ export interface BridgeServerOptions {
       HdhrDiscoverResponderOptions,
       "deviceId" | "tunerCount" | "baseUrl" | "logger"
     >;
+  /**
+   * Extra routes tried before the HDHomeRun API (e.g. the management API,
+   * the dashboard, `/xmltv.xml`); `undefined` passes the request on.
+   * `/healthz` and `/metrics` are answered before these.
+   */
+  routes?: (
+    request: Request,
+    info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+  ) => Response | undefined | Promise<Response | undefined>;
+  /** Told about every session change (the registry's `onChange`). */
+  onSessionChange?: (record: SessionRecord) => void;
+  /**
+   * More checks for `/healthz` (merged after `tuners`); the worst of them
+   * is the report's status.
+   */
+  healthChecks?: () => Record<string, HealthCheck>;
   /** Aborting it closes the server. */
   signal?: AbortSignal;
   /** Logs. */
@@ -188,6 +205,7 @@ export class BridgeServer {
       tunerCount: device.tunerCount,
       ...(log ? { logger: log } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.onSessionChange ? { onChange: options.onSessionChange } : {}),
     });
     const ffmpegPath = options.stream?.ffmpegPath;
     const proxy = new StreamProxy({
@@ -223,31 +241,44 @@ export class BridgeServer {
       onError: (err, context) =>
         log?.warn("bridge http error", { context, error: err }),
       routes: {
-        healthz: (): HealthReport => ({
-          status: "ok",
-          service: "bridge",
-          version: VERSION,
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          checks: {
-            tuners: {
-              status: sessions.tunersInUse < sessions.tunerCount
-                ? "ok"
-                : "degraded",
-              inUse: sessions.tunersInUse,
-              total: sessions.tunerCount,
+        healthz: (): HealthReport => {
+          const extra = options.healthChecks?.() ?? {};
+          const statuses = Object.values(extra).map((c) => c.status);
+          return {
+            // The tuners being busy is not a fault; the extra checks can be.
+            status: statuses.includes("failing")
+              ? "failing"
+              : statuses.includes("degraded")
+              ? "degraded"
+              : "ok",
+            service: "bridge",
+            version: VERSION,
+            uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+            checks: {
+              tuners: {
+                status: sessions.tunersInUse < sessions.tunerCount
+                  ? "ok"
+                  : "degraded",
+                inUse: sessions.tunersInUse,
+                total: sessions.tunerCount,
+              },
+              ...extra,
             },
-          },
-        }),
+          };
+        },
         metrics,
       },
-      handler: (request, context) =>
-        api.handler?.handle(request, {
+      handler: async (request, context) => {
+        const extra = await options.routes?.(request, context.info);
+        if (extra !== undefined) return extra;
+        return await (api.handler?.handle(request, {
           remoteAddress: context.info.remoteAddr.hostname,
         }) ??
           new Response("Not found\n", {
             status: 404,
             headers: { "content-type": "text/plain; charset=utf-8" },
-          }),
+          }));
+      },
     });
     const addr = http.addr;
     const baseUrl = (options.advertisedUrl ??

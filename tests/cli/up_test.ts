@@ -1,6 +1,6 @@
 // `shack up`: the services of one shack.toml in one process, as a real
 // subprocess answering on real ports, stopped by SIGTERM within budget.
-import { equal, match, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { runShack, spawnShack } from "./_run.ts";
 import {
   type GroupEntry,
@@ -103,6 +103,32 @@ http_port = ${audioHttp}
     } finally {
       udp.close();
     }
+    // doctor over the same file sees every service answering, quickly.
+    const doctor = await runShack([
+      "doctor",
+      "--config",
+      `${dir}/shack.toml`,
+      "--json",
+      "--check",
+      "ysf.status",
+      "--check",
+      "sdr.status",
+      "--check",
+      "audio.status",
+      "--check",
+      "audio.osc",
+    ]);
+    equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    const report = JSON.parse(doctor.stdout) as {
+      status: string;
+      durationMs: number;
+      checks: { name: string; status: string }[];
+    };
+    deepEqual(
+      report.checks.map((c) => `${c.name}=${c.status}`).sort(),
+      ["audio.osc=ok", "audio.status=ok", "sdr.status=ok", "ysf.status=ok"],
+    );
+    ok(report.durationMs < 2000, `doctor took ${report.durationMs} ms`);
     const sent = performance.now();
     up.proc.kill("SIGTERM");
     const result = await up.finish();
@@ -113,6 +139,48 @@ http_port = ${audioHttp}
     // The ports are free again.
     const l = Deno.listen({ hostname: "127.0.0.1", port: sdrPort });
     l.close();
+  } finally {
+    try {
+      up.proc.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await up.finish();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("shack up: [bridge] serves its lineup and stops on SIGTERM", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "shack_up_" });
+  const port = freeTcpPort();
+  await Deno.writeTextFile(
+    `${dir}/tv.m3u`,
+    "#EXTM3U\n#EXTINF:-1,Up News\nhttp://192.0.2.1/news.ts\n",
+  );
+  await Deno.writeTextFile(
+    `${dir}/shack.toml`,
+    `[bridge]
+bind = "127.0.0.1"
+port = ${port}
+ssdp = false
+data_dir = "${dir}/data"
+
+[[bridge.playlists]]
+url = "${dir}/tv.m3u"
+`,
+  );
+  const up = spawnShack(["up", "--config", `${dir}/shack.toml`]);
+  try {
+    const health = await healthy(`http://127.0.0.1:${port}/healthz`) as {
+      service: string;
+    };
+    equal(health.service, "bridge");
+    const lineup = await (await fetch(`http://127.0.0.1:${port}/lineup.json`))
+      .json();
+    equal(lineup[0].GuideName, "Up News");
+    up.proc.kill("SIGTERM");
+    const result = await up.finish();
+    equal(result.code, 0, result.stderr);
   } finally {
     try {
       up.proc.kill("SIGKILL");

@@ -44,7 +44,7 @@ Deno.test("readConfiguredServices() reads [ysf] and [sdr] from the schema and [a
         'record_dir = "audio-data"',
         "[bridge]",
         'bind = "192.168.1.10"',
-        'port = "5004"',
+        "port = 5004",
         'data_dir = "/var/lib/shack/bridge"',
       ].join("\n"),
     );
