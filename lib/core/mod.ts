@@ -25,4 +25,6 @@ export * from "./http/mod.ts";
 export * from "./log.ts";
 export * from "./metrics.ts";
 export * from "./ring/mod.ts";
+export * from "./settles_within.ts";
 export * from "./shutdown.ts";
+export * from "./udp_request.ts";

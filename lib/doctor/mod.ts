@@ -1,9 +1,8 @@
 /**
  * `shack doctor` as a library: checks, the concurrent runner and renderers.
  *
- * The OSC codec (`osc.ts`) and `findExecutable()` are not re-exported
- * here: the audio engine has its own, and both would reach the root
- * `mod.ts`.
+ * `findExecutable()` is not re-exported here: it would reach the root
+ * `mod.ts`. The OSC round trip uses the audio engine's codec (lib/audio/osc).
  *
  * @example Usage
  * ```ts

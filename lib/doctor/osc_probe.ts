@@ -5,11 +5,15 @@
  * @module
  */
 
-import { decodeOscPacket, encodeOscMessage, type OscMessage } from "./osc.ts";
+import { udpRequest } from "../core/udp_request.ts";
+import { decodePacket } from "../audio/osc/decode.ts";
+import { encodeMessage } from "../audio/osc/encode.ts";
+import { flattenPacket } from "../audio/osc/flatten.ts";
+import type { OscMessage } from "../audio/osc/packet.ts";
 
 /** A `/status.reply` and how long it took. */
 export interface OscStatusResult {
-  /** The reply (address `/status.reply`). */
+  /** The reply (address `/status.reply`), decoded by lib/audio/osc. */
   reply: OscMessage;
   /** Milliseconds from sending `/status` to the reply. */
   rttMs: number;
@@ -31,15 +35,15 @@ export interface OscProbeOptions {
  * @example Usage
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { encodeOscMessage } from "./osc.ts";
+ * import { encodeMessage } from "../audio/osc/encode.ts";
  * import { probeOscStatus } from "./osc_probe.ts";
  * const server = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
  * const answering = (async () => {
  *   const [, from] = await server.receive();
- *   await server.send(encodeOscMessage("/status.reply", [1, 0, 0, 2, 0]), from);
+ *   await server.send(encodeMessage("/status.reply", [1, 0, 0, 2, 0]), from);
  * })();
  * const { reply } = await probeOscStatus("127.0.0.1", (server.addr as Deno.NetAddr).port);
- * equal(reply.args[3], 2);
+ * equal(reply.args[3].value, 2);
  * await answering;
  * server.close();
  * ```
@@ -49,54 +53,24 @@ export async function probeOscStatus(
   port: number,
   options: OscProbeOptions = {},
 ): Promise<OscStatusResult> {
-  const timeoutMs = options.timeoutMs ?? 1000;
-  const conn = Deno.listenDatagram({
-    transport: "udp",
-    hostname: hostname.includes(":") ? "::" : "0.0.0.0",
-    port: 0,
-  });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, timeout])
-    : timeout;
-  const onAbort = () => conn.close();
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    const started = performance.now();
-    await conn.send(encodeOscMessage("/status"), {
-      transport: "udp",
-      hostname,
-      port,
-    });
-    while (true) {
-      const [data, from] = await conn.receive();
-      if ((from as Deno.NetAddr).port !== port) continue;
-      let reply: OscMessage;
+  return await udpRequest(
+    hostname,
+    port,
+    encodeMessage("/status"),
+    (data, from) => {
+      if (from.port !== port) return undefined;
       try {
-        reply = decodeOscPacket(data);
+        // A message, or the first message of a bundle.
+        const reply = flattenPacket(decodePacket(data))[0]?.message;
+        return reply?.address === "/status.reply" ? reply : undefined;
       } catch {
-        continue;
+        return undefined;
       }
-      if (reply.address === "/status.reply") {
-        return { reply, rttMs: performance.now() - started };
-      }
-    }
-  } catch (error) {
-    if (signal.aborted) {
-      throw timeout.aborted
-        ? new DOMException(
-          `no /status.reply from ${hostname}:${port} within ${timeoutMs} ms`,
-          "TimeoutError",
-        )
-        : signal.reason;
-    }
-    throw error;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    try {
-      conn.close();
-    } catch {
-      // closed by the abort
-    }
-  }
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 1000,
+      signal: options.signal,
+      expected: "/status.reply",
+    },
+  );
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { udpRequest } from "../core/udp_request.ts";
 import {
   buildStatusQuery,
   parseStatusReply,
@@ -47,46 +48,19 @@ export async function probeYsfStatus(
   port: number,
   options: YsfProbeOptions = {},
 ): Promise<YsfProbeResult> {
-  const timeoutMs = options.timeoutMs ?? 2000;
-  const local = hostname.includes(":") ? "::" : "0.0.0.0";
-  const conn = Deno.listenDatagram({
-    transport: "udp",
-    hostname: local,
-    port: 0,
-  });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, timeout])
-    : timeout;
-  const onAbort = () => conn.close();
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    const started = performance.now();
-    await conn.send(buildStatusQuery(), { transport: "udp", hostname, port });
-    while (true) {
-      const [data] = await conn.receive();
+  const { reply, rttMs } = await udpRequest(
+    hostname,
+    port,
+    buildStatusQuery(),
+    (data) => {
       const reply = parseStatusReply(data);
-      if (reply.type === "statusReply") {
-        return { ...reply, rttMs: performance.now() - started };
-      }
-    }
-  } catch (error) {
-    if (signal.aborted) {
-      throw signal.reason instanceof DOMException &&
-          signal.reason.name === "TimeoutError"
-        ? new DOMException(
-          `no status reply from ${hostname}:${port} within ${timeoutMs} ms`,
-          "TimeoutError",
-        )
-        : signal.reason;
-    }
-    throw error;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    try {
-      conn.close();
-    } catch {
-      // closed by the abort
-    }
-  }
+      return reply.type === "statusReply" ? reply : undefined;
+    },
+    {
+      timeoutMs: options.timeoutMs ?? 2000,
+      signal: options.signal,
+      expected: "status reply",
+    },
+  );
+  return { ...reply, rttMs };
 }

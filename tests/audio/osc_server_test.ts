@@ -28,21 +28,7 @@ import {
   timetagFromMs,
   timetagToFrame,
 } from "../../lib/audio/osc/timetag.ts";
-
-/** Polls `condition` every 5 ms; throws after `timeoutMs`. */
-async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+import { waitFor } from "../_wait.ts";
 
 function udpClient(): Deno.DatagramConn {
   return Deno.listenDatagram({

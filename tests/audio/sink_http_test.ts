@@ -4,22 +4,9 @@ import {
   HttpSink,
   type HttpSinkSocket,
 } from "../../lib/audio/sinks/http_sink.ts";
+import { waitFor } from "../_wait.ts";
 
 const FORMAT = { sampleRate: 48000, channels: 2, blockSize: 4 };
-
-async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 function serve(sink: HttpSink) {
   return startHttpServer({

@@ -2,128 +2,36 @@
 // in a temp dir, a real Lineup built from an M3U playlist and a real
 // SessionRegistry (sessions opened directly, with a dummy cleanup).
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { Logger } from "../../lib/core/log.ts";
+import type { BridgeApiOptions } from "../../lib/bridge/api/bridge_api.ts";
 import {
-  BridgeApi,
-  type BridgeApiOptions,
-} from "../../lib/bridge/api/bridge_api.ts";
-import { ensureApiToken } from "../../lib/bridge/api/api_token.ts";
-import { LogRing } from "../../lib/bridge/api/log_ring.ts";
-import { buildLineup } from "../../lib/bridge/lineup/build_lineup.ts";
-import { Lineup } from "../../lib/bridge/lineup/lineup.ts";
-import { parseM3u } from "../../lib/bridge/m3u/m3u_parser.ts";
-import { SessionRegistry } from "../../lib/bridge/session/session_registry.ts";
-import { BridgeStore } from "../../lib/bridge/store/bridge_store.ts";
-
-const GROUPS = ["News", "Sports", "Movies"];
+  type ApiFixture,
+  numberedPlaylist,
+  startApiFixture,
+} from "./_api_fixture.ts";
 
 /** 120 channels numbered 101..220; names "Channel 001".., plus two named ones. */
 function playlist(): string {
-  const lines = ["#EXTM3U"];
-  for (let i = 1; i <= 120; i++) {
-    const name = i === 1
-      ? "BBC News"
-      : i === 2
-      ? "CNN International"
-      : `Channel ${String(i).padStart(3, "0")}`;
-    lines.push(
-      `#EXTINF:-1 tvg-id="ch${i}" tvg-chno="${100 + i}" group-title="${
-        GROUPS[i % 3]
-      }",${name}`,
-      `http://user:secret@up.example/live/${i}.ts`,
-    );
-  }
-  return lines.join("\n") + "\n";
+  return numberedPlaylist(120, {
+    groups: ["News", "Sports", "Movies"],
+    urlPrefix: "http://user:secret@up.example/live/",
+  });
 }
 
-interface Fixture extends AsyncDisposable {
-  base: string;
-  api: BridgeApi;
-  store: BridgeStore;
-  lineup: Lineup;
-  sessions: SessionRegistry;
-  ring: LogRing;
-  logger: Logger;
-  token: string;
-  refreshCalls: { count: number };
-}
-
-async function setup(
+function setup(
   options: Partial<BridgeApiOptions> & { requireToken: boolean },
-): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "shack_api_http_" });
-  const store = new BridgeStore(`${dir}/bridge.db`);
-  const { entries } = parseM3u(playlist(), { sourceId: "uk" });
-  const lineup = new Lineup();
-  const rebuild = () => {
-    const build = buildLineup([{ sourceId: "uk", entries }], {
-      mappings: store.mappings(),
-    });
-    store.replaceChannels(build.channels);
-    lineup.replace(build.channels);
-  };
-  rebuild();
-  store.putSource({
-    id: "uk",
-    kind: "m3u",
-    location:
-      "http://iptv.example/get.php?username=bob&password=hunter2&type=m3u",
-    enabled: true,
-    options: {},
-  });
-  store.recordRefresh("uk", {
-    at: 1_700_000_000_000,
-    ok: true,
-    itemCount: 120,
-  });
-  const ring = new LogRing({ capacity: 100 });
-  const logger = new Logger({ sink: ring.sink });
-  const wiring: { api?: BridgeApi } = {};
-  const sessions = new SessionRegistry({
+): Promise<ApiFixture> {
+  return startApiFixture({
+    playlist: playlist(),
+    sourceId: "uk",
     tunerCount: 3,
-    onChange: (record) => wiring.api?.onSessionChange(record),
-  });
-  const token = ensureApiToken(store).token;
-  const refreshCalls = { count: 0 };
-  const api = new BridgeApi({
-    sessions,
-    store,
-    lineup,
-    rebuildLineup: rebuild,
-    refreshSources: () => {
-      refreshCalls.count++;
+    source: {
+      location:
+        "http://iptv.example/get.php?username=bob&password=hunter2&type=m3u",
+      refreshedAt: 1_700_000_000_000,
+      itemCount: 120,
     },
-    token,
-    log: ring,
-    logger,
-    version: "test",
-    ...options,
+    api: { version: "test", ...options },
   });
-  wiring.api = api;
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request, info) =>
-      await api.handle(request, info) ??
-        new Response("not the API\n", { status: 404 }),
-  );
-  return {
-    base: `http://127.0.0.1:${server.addr.port}`,
-    api,
-    store,
-    lineup,
-    sessions,
-    ring,
-    logger,
-    token,
-    refreshCalls,
-    async [Symbol.asyncDispose]() {
-      await api.close();
-      await sessions.close();
-      await server.shutdown();
-      store.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
 }
 
 async function call(

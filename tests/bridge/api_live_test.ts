@@ -2,15 +2,8 @@
 // then session deltas (event-driven from the registry's onChange), new log
 // lines and reload notices; the token rules; the viewer limit.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { Logger } from "../../lib/core/log.ts";
-import { BridgeApi } from "../../lib/bridge/api/bridge_api.ts";
 import type { LiveFeedOptions } from "../../lib/bridge/api/live_feed.ts";
-import { LogRing } from "../../lib/bridge/api/log_ring.ts";
-import { buildLineup } from "../../lib/bridge/lineup/build_lineup.ts";
-import { Lineup } from "../../lib/bridge/lineup/lineup.ts";
-import { parseM3u } from "../../lib/bridge/m3u/m3u_parser.ts";
-import { SessionRegistry } from "../../lib/bridge/session/session_registry.ts";
-import { BridgeStore } from "../../lib/bridge/store/bridge_store.ts";
+import { type ApiFixture, startApiFixture } from "./_api_fixture.ts";
 
 const TOKEN = "live-test-token-0123456789";
 const PLAYLIST = `#EXTM3U
@@ -20,75 +13,23 @@ http://up.example/1
 http://up.example/2
 `;
 
-interface Fixture extends AsyncDisposable {
-  base: string;
-  ws: string;
-  api: BridgeApi;
-  store: BridgeStore;
-  lineup: Lineup;
-  sessions: SessionRegistry;
-  logger: Logger;
-}
-
-async function setup(
+function setup(
   requireToken: boolean,
   live: LiveFeedOptions = {},
-): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "shack_api_live_" });
-  const store = new BridgeStore(`${dir}/bridge.db`);
-  const { entries } = parseM3u(PLAYLIST, { sourceId: "t" });
-  const lineup = new Lineup();
-  const rebuild = () => {
-    const build = buildLineup([{ sourceId: "t", entries }], {
-      mappings: store.mappings(),
-    });
-    store.replaceChannels(build.channels);
-    lineup.replace(build.channels);
-  };
-  rebuild();
-  const ring = new LogRing({ capacity: 50 });
-  const logger = new Logger({ sink: ring.sink });
-  const wiring: { api?: BridgeApi } = {};
-  const sessions = new SessionRegistry({
+): Promise<ApiFixture> {
+  return startApiFixture({
+    playlist: PLAYLIST,
+    sourceId: "t",
     tunerCount: 2,
-    onChange: (record) => wiring.api?.onSessionChange(record),
-  });
-  const api = new BridgeApi({
-    sessions,
-    store,
-    lineup,
-    rebuildLineup: rebuild,
+    logCapacity: 50,
     token: TOKEN,
-    requireToken,
-    log: ring,
-    logger,
-    // A long tick: deltas must come from the registry's events.
-    live: { tickMs: 60_000, ...live },
-  });
-  wiring.api = api;
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request, info) =>
-      await api.handle(request, info) ??
-        new Response("no\n", { status: 404 }),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
-  return {
-    base,
-    ws: `ws://127.0.0.1:${server.addr.port}/api/live`,
-    api,
-    store,
-    lineup,
-    sessions,
-    logger,
-    async [Symbol.asyncDispose]() {
-      await api.close();
-      await sessions.close();
-      await server.shutdown();
-      store.close();
-      await Deno.remove(dir, { recursive: true });
+    api: {
+      requireToken,
+      refreshSources: undefined,
+      // A long tick: deltas must come from the registry's events.
+      live: { tickMs: 60_000, ...live },
     },
-  };
+  });
 }
 
 // deno-lint-ignore no-explicit-any

@@ -4,15 +4,13 @@
 // enable toggle and renumber reach the store, the token prompt works.
 // Skipped when /usr/bin/chromium is absent.
 import { equal, match, ok } from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { Logger } from "../../lib/core/log.ts";
-import { BridgeApi } from "../../lib/bridge/api/bridge_api.ts";
-import { LogRing } from "../../lib/bridge/api/log_ring.ts";
-import { buildLineup } from "../../lib/bridge/lineup/build_lineup.ts";
-import { Lineup } from "../../lib/bridge/lineup/lineup.ts";
-import { parseM3u } from "../../lib/bridge/m3u/m3u_parser.ts";
-import { SessionRegistry } from "../../lib/bridge/session/session_registry.ts";
-import { BridgeStore } from "../../lib/bridge/store/bridge_store.ts";
+import {
+  type ApiFixture,
+  numberedPlaylist,
+  startApiFixture,
+} from "./_api_fixture.ts";
+import { chromiumTest, launchChromium, watchPage } from "../_browser.ts";
+import { waitFor } from "../_wait.ts";
 
 // The page callbacks below run in the browser; this file is type-checked
 // without the DOM library, so declare the little of it they use.
@@ -26,139 +24,36 @@ declare function getComputedStyle(element: unknown): {
 declare const innerWidth: number;
 declare const sessionStorage: { getItem(key: string): string | null };
 
-const CHROMIUM = "/usr/bin/chromium";
 const TOKEN = "browser-test-token-0123456789";
 
-function chromiumPresent(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function playlist(): string {
-  const lines = ["#EXTM3U"];
-  for (let i = 1; i <= 80; i++) {
-    const name = i === 1
-      ? "BBC News"
-      : i === 2
-      ? "CNN International"
-      : `Channel ${String(i).padStart(3, "0")}`;
-    lines.push(
-      `#EXTINF:-1 tvg-id="ch${i}" tvg-chno="${100 + i}" group-title="${
-        i % 2 ? "News" : "Sports"
-      }",${name}`,
-      `http://up.example/live/${i}.ts`,
-    );
-  }
-  return lines.join("\n") + "\n";
-}
-
-interface Fixture extends AsyncDisposable {
-  base: string;
-  store: BridgeStore;
-  lineup: Lineup;
-  sessions: SessionRegistry;
-}
-
-async function setup(requireToken: boolean): Promise<Fixture> {
-  const dir = await Deno.makeTempDir({ prefix: "shack_dashboard_" });
-  const store = new BridgeStore(`${dir}/bridge.db`);
-  const { entries } = parseM3u(playlist(), { sourceId: "uk" });
-  const lineup = new Lineup();
-  const rebuild = () => {
-    const build = buildLineup([{ sourceId: "uk", entries }], {
-      mappings: store.mappings(),
-    });
-    store.replaceChannels(build.channels);
-    lineup.replace(build.channels);
-  };
-  rebuild();
-  store.putSource({
-    id: "uk",
-    kind: "m3u",
-    location: "http://iptv.example/get.php?username=bob&password=hunter2",
-    enabled: true,
-    options: {},
-  });
-  store.recordRefresh("uk", { at: Date.now(), ok: true, itemCount: 80 });
-  const ring = new LogRing({ capacity: 100 });
-  const logger = new Logger({ sink: ring.sink });
-  const wiring: { api?: BridgeApi } = {};
-  const sessions = new SessionRegistry({
+async function setup(requireToken: boolean): Promise<ApiFixture> {
+  const f = await startApiFixture({
+    playlist: numberedPlaylist(80, {
+      groups: ["Sports", "News"],
+      urlPrefix: "http://up.example/live/",
+    }),
+    sourceId: "uk",
     tunerCount: 4,
-    onChange: (record) => wiring.api?.onSessionChange(record),
-  });
-  const api = new BridgeApi({
-    sessions,
-    store,
-    lineup,
-    rebuildLineup: rebuild,
-    refreshSources: () => {},
     token: TOKEN,
-    requireToken,
-    log: ring,
-    logger,
-    version: "test",
-  });
-  wiring.api = api;
-  logger.info("bridge started for the browser test");
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
-    async (request, info) =>
-      await api.handle(request, info) ??
-        new Response("Not found\n", { status: 404 }),
-  );
-  return {
-    base: `http://127.0.0.1:${server.addr.port}`,
-    store,
-    lineup,
-    sessions,
-    async [Symbol.asyncDispose]() {
-      await api.close();
-      await sessions.close();
-      await server.shutdown();
-      store.close();
-      await Deno.remove(dir, { recursive: true });
+    source: {
+      location: "http://iptv.example/get.php?username=bob&password=hunter2",
+      refreshedAt: Date.now(),
+      itemCount: 80,
     },
-  };
+    api: { requireToken, refreshSources: () => {}, version: "test" },
+  });
+  f.logger.info("bridge started for the browser test");
+  return f;
 }
 
 /** Polls a server-side condition (the page acts asynchronously). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Expected ${what} within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function until(check: () => boolean, what: string): Promise<void> {
+  return waitFor(check, what, 10_000);
 }
 
-function launch() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-    ],
-  });
-}
-
-Deno.test({
-  name:
-    "Bridge dashboard in Chromium: live sessions, Kill closes on the server, channel search, toggle and renumber persist",
-  // playwright-core keeps internal timers and pipes to the browser process
-  // that outlive browser.close() by a tick; everything this test starts is
-  // closed in `finally` / by `await using`.
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "Bridge dashboard in Chromium: live sessions, Kill closes on the server, channel search, toggle and renumber persist",
+  async () => {
     await using f = await setup(false);
     let released = 0;
     const first = f.sessions.open({
@@ -170,28 +65,15 @@ Deno.test({
     });
     first.markStreaming();
     first.recordBytes(2_500_000);
-    const browser = await launch();
-    const problems: string[] = [];
+    const browser = await launchChromium();
     const expected = new Set<string>();
     try {
       const page = await browser.newPage({
         viewport: { width: 1200, height: 900 },
       });
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") {
-          const text = `console ${m.type()}: ${m.text()}`;
-          if (![...expected].some((e) => text.includes(e))) problems.push(text);
-        }
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
-      page.on("request", (r) => {
-        if (
-          !r.url().startsWith(`${f.base}/`) &&
-          !r.url().startsWith(`ws://127.0.0.1`)
-        ) {
-          problems.push(`external request: ${r.url()}`);
-        }
+      const problems = watchPage(page, {
+        allowed: [`${f.base}/`, "ws://127.0.0.1"],
+        ignoreConsole: (text) => [...expected].some((e) => text.includes(e)),
       });
       const loaded = await page.goto(`${f.base}/dashboard/`);
       equal(loaded?.status(), 200);
@@ -353,24 +235,17 @@ Deno.test({
       await browser.close();
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    "Bridge dashboard in Chromium: asks for the token on 401, keeps it in sessionStorage, and signs in from ?token=",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "Bridge dashboard in Chromium: asks for the token on 401, keeps it in sessionStorage, and signs in from ?token=",
+  async () => {
     await using f = await setup(true);
     const session = f.sessions.open({
       channel: { id: "c1", guideNumber: "101", name: "BBC News" },
       client: { address: "192.0.2.20" },
     });
-    const browser = await launch();
+    const browser = await launchChromium();
     const problems: string[] = [];
     try {
       const context = await browser.newContext();
@@ -426,4 +301,4 @@ Deno.test({
       await browser.close();
     }
   },
-});
+);

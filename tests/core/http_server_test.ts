@@ -4,6 +4,7 @@ import {
   startHttpServer,
 } from "../../lib/core/http/server.ts";
 import { rawWebSocket } from "../fixtures/http/raw_http.ts";
+import { settlesWithin } from "../../lib/core/settles_within.ts";
 
 const encoder = new TextEncoder();
 
@@ -24,24 +25,6 @@ function closed(socket: WebSocket): Promise<CloseEvent> {
   return new Promise((resolve) => {
     socket.addEventListener("close", (event) => resolve(event), { once: true });
   });
-}
-
-/** Resolves `true` if `promise` settles within `ms`. */
-async function settlesWithin(
-  promise: Promise<unknown>,
-  ms: number,
-): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      new Promise<boolean>((resolve) =>
-        timer = setTimeout(() => resolve(false), ms)
-      ),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** A body that sends a chunk every 20 ms forever, and records its cancellation. */

@@ -14,6 +14,7 @@ import {
 } from "../../lib/core/http/websocket_send.ts";
 import { WebSocketSet } from "../../lib/core/http/websocket_set.ts";
 import { rawRequest, rawWebSocket } from "../fixtures/http/raw_http.ts";
+import { waitFor } from "../_wait.ts";
 
 async function withServer(
   handler: HttpHandler,
@@ -30,21 +31,6 @@ async function withServer(
     await fn(server, server.addr.port);
   } finally {
     await server.shutdown();
-  }
-}
-
-/** Polls `condition` every 10 ms; throws after `timeoutMs`. */
-async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const start = performance.now();
-  while (!condition()) {
-    if (performance.now() - start > timeoutMs) {
-      throw new Error(`Timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

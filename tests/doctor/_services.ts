@@ -2,7 +2,13 @@
 // engine that answers /status, and ports nothing answers on.
 import { startHttpServer } from "../../lib/core/http/server.ts";
 import type { HealthReport } from "../../lib/core/http/health.ts";
-import { decodeOscPacket, encodeOscMessage } from "../../lib/doctor/osc.ts";
+import type {
+  Check,
+  CheckOutcome,
+  CheckTarget,
+} from "../../lib/doctor/types.ts";
+import { decodePacket } from "../../lib/audio/osc/decode.ts";
+import { encodeMessage } from "../../lib/audio/osc/encode.ts";
 
 export interface FakeHttpService {
   url: string;
@@ -80,14 +86,15 @@ export function startFakeOscEngine(): FakeOscEngine {
         const [data, from] = await conn.receive();
         let address = "";
         try {
-          address = decodeOscPacket(data).address;
+          const packet = decodePacket(data);
+          if (packet.kind === "message") address = packet.address;
         } catch {
           continue;
         }
         if (address !== "/status") continue;
         // unused, ugens, synths, groups, synthdefs, avg cpu, peak cpu
         await conn.send(
-          encodeOscMessage("/status.reply", [1, 12, 2, 1, 3, 4.5, 9.25]),
+          encodeMessage("/status.reply", [1, 12, 2, 1, 3, 4.5, 9.25]),
           from,
         );
         answered++;
@@ -108,25 +115,7 @@ export function startFakeOscEngine(): FakeOscEngine {
   };
 }
 
-/** A TCP port that was free a moment ago. */
-export function freeTcpPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** A UDP port that was free a moment ago. */
-export function freeUdpPort(): number {
-  const c = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (c.addr as Deno.NetAddr).port;
-  c.close();
-  return port;
-}
+export { freeTcpPort, freeUdpPort } from "../_ports.ts";
 
 /** A UDP socket that holds a port and never answers. */
 export function holdUdpPort(): { port: number; close(): void } {
@@ -170,3 +159,31 @@ export const BRIDGE_METRICS = [
 ].join("\n");
 
 export const signal = (): AbortSignal => new AbortController().signal;
+
+/** A target given on the command line (`--target KIND=ADDRESS`). */
+export const cliTarget = (kind: string, address: string): CheckTarget => ({
+  kind,
+  address,
+  source: "command line",
+});
+
+/** A target from the config, its service bound to loopback. */
+export const configTarget = (kind: string, address: string): CheckTarget => ({
+  kind,
+  address,
+  source: "config",
+  bind: "127.0.0.1",
+});
+
+/** Runs `check` against `targets` with a fresh signal. */
+export async function runCheck(
+  check: Check,
+  targets: CheckTarget[],
+  timeoutMs?: number,
+): Promise<CheckOutcome> {
+  return await check.run({
+    targets,
+    signal: signal(),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}

@@ -3,23 +3,18 @@ import { httpServiceCheck } from "../../lib/doctor/checks/http_service.ts";
 import { probeHttpService } from "../../lib/doctor/http_probe.ts";
 import { SyntheticSource } from "../../lib/sdr/sources/synthetic_source.ts";
 import { SdrServer } from "../../lib/sdr/server/sdr_server.ts";
-import type { CheckTarget } from "../../lib/doctor/types.ts";
 import {
   AUDIO_METRICS,
   BRIDGE_METRICS,
+  cliTarget,
+  configTarget,
   freeTcpPort,
   holdTcpPort,
+  runCheck,
   SDR_METRICS,
-  signal,
   startFakeHttpService,
   startPlainHttpServer,
 } from "./_services.ts";
-
-const cli = (kind: string, address: string): CheckTarget => ({
-  kind,
-  address,
-  source: "command line",
-});
 
 Deno.test("httpServiceCheck() maps /healthz ok, degraded and failing to ok, warn and fail with key figures", async () => {
   const sdr = startFakeHttpService(
@@ -39,10 +34,10 @@ Deno.test("httpServiceCheck() maps /healthz ok, degraded and failing to ok, warn
     BRIDGE_METRICS,
   );
   try {
-    const sdrOut = await httpServiceCheck("sdr").run({
-      targets: [cli("sdr", sdr.url), cli("bridge", bridge.url)],
-      signal: signal(),
-    });
+    const sdrOut = await runCheck(httpServiceCheck("sdr"), [
+      cliTarget("sdr", sdr.url),
+      cliTarget("bridge", bridge.url),
+    ]);
     equal(sdrOut.status, "ok");
     match(sdrOut.summary, /: ok, clients 5, frames_dropped 4, \d+ ms$/);
     const svc = (sdrOut.details!.services as Record<string, unknown>[])[0];
@@ -53,19 +48,17 @@ Deno.test("httpServiceCheck() maps /healthz ok, degraded and failing to ok, warn
     equal(svc.version, "0.1.0");
     equal(svc.uptimeSeconds, 42);
 
-    const audioOut = await httpServiceCheck("audio").run({
-      targets: [cli("audio", audio.url)],
-      signal: signal(),
-    });
+    const audioOut = await runCheck(httpServiceCheck("audio"), [
+      cliTarget("audio", audio.url),
+    ]);
     equal(audioOut.status, "warn");
     match(audioOut.summary, /degraded \(standby: standby restarting\)/);
     match(audioOut.summary, /failovers 1, underruns 0/);
     match(audioOut.hint!, /\/healthz/);
 
-    const bridgeOut = await httpServiceCheck("bridge").run({
-      targets: [cli("bridge", bridge.url)],
-      signal: signal(),
-    });
+    const bridgeOut = await runCheck(httpServiceCheck("bridge"), [
+      cliTarget("bridge", bridge.url),
+    ]);
     equal(bridgeOut.status, "fail");
     match(bridgeOut.summary, /failing, sessions 3, tuners_free 1/);
     equal(
@@ -75,10 +68,10 @@ Deno.test("httpServiceCheck() maps /healthz ok, degraded and failing to ok, warn
 
     // The worst of several targets wins; the service's status can change between runs.
     audio.health = { status: "ok", service: "audio" };
-    const both = await httpServiceCheck("audio").run({
-      targets: [cli("audio", audio.url), cli("audio", bridge.url)],
-      signal: signal(),
-    });
+    const both = await runCheck(httpServiceCheck("audio"), [
+      cliTarget("audio", audio.url),
+      cliTarget("audio", bridge.url),
+    ]);
     equal(both.status, "fail");
     equal(both.summary.split("; ").length, 2);
   } finally {
@@ -95,10 +88,9 @@ Deno.test("httpServiceCheck() against a real SdrServer reads its /healthz and cl
     waterfallSize: 256,
   });
   try {
-    const out = await httpServiceCheck("sdr").run({
-      targets: [cli("sdr", `http://127.0.0.1:${server.addr.port}`)],
-      signal: signal(),
-    });
+    const out = await runCheck(httpServiceCheck("sdr"), [
+      cliTarget("sdr", `http://127.0.0.1:${server.addr.port}`),
+    ]);
     ok(out.status === "ok" || out.status === "warn", out.summary);
     const svc = (out.details!.services as Record<string, unknown>[])[0];
     equal(svc.service, "sdr");
@@ -112,18 +104,16 @@ Deno.test("httpServiceCheck() fails a dead command-line target and a server that
   const dead = freeTcpPort();
   const plain = startPlainHttpServer();
   try {
-    const out = await httpServiceCheck("sdr").run({
-      targets: [cli("sdr", `http://127.0.0.1:${dead}`)],
-      signal: signal(),
-    });
+    const out = await runCheck(httpServiceCheck("sdr"), [
+      cliTarget("sdr", `http://127.0.0.1:${dead}`),
+    ]);
     equal(out.status, "fail");
     match(out.summary, /refused/i);
     match(out.hint!, /shack sdr serve/);
 
-    const other = await httpServiceCheck("bridge").run({
-      targets: [cli("bridge", `http://127.0.0.1:${plain.port}`)],
-      signal: signal(),
-    });
+    const other = await runCheck(httpServiceCheck("bridge"), [
+      cliTarget("bridge", `http://127.0.0.1:${plain.port}`),
+    ]);
     equal(other.status, "fail");
     match(other.summary, /HTTP 404 without a shack health report/);
   } finally {
@@ -135,15 +125,9 @@ Deno.test("httpServiceCheck() calls a configured service on a free port 'not run
   const dead = freeTcpPort();
   const held = holdTcpPort();
   try {
-    const out = await httpServiceCheck("bridge").run({
-      targets: [{
-        kind: "bridge",
-        address: `http://127.0.0.1:${dead}`,
-        source: "config",
-        bind: "127.0.0.1",
-      }],
-      signal: signal(),
-    });
+    const out = await runCheck(httpServiceCheck("bridge"), [
+      configTarget("bridge", `http://127.0.0.1:${dead}`),
+    ]);
     equal(out.status, "warn");
     match(
       out.summary,
@@ -152,16 +136,9 @@ Deno.test("httpServiceCheck() calls a configured service on a free port 'not run
     match(out.hint!, /systemctl start shack-bridge/);
 
     // A listener that never answers: the probe times out and the port is taken.
-    const taken = await httpServiceCheck("audio").run({
-      targets: [{
-        kind: "audio",
-        address: `http://127.0.0.1:${held.port}`,
-        source: "config",
-        bind: "127.0.0.1",
-      }],
-      signal: signal(),
-      timeoutMs: 500,
-    });
+    const taken = await runCheck(httpServiceCheck("audio"), [
+      configTarget("audio", `http://127.0.0.1:${held.port}`),
+    ], 500);
     equal(taken.status, "fail");
     match(
       taken.summary,
@@ -173,10 +150,9 @@ Deno.test("httpServiceCheck() calls a configured service on a free port 'not run
 });
 
 Deno.test("httpServiceCheck() skips without targets of its kind", async () => {
-  const out = await httpServiceCheck("sdr").run({
-    targets: [cli("ysf", "127.0.0.1:42000")],
-    signal: signal(),
-  });
+  const out = await runCheck(httpServiceCheck("sdr"), [
+    cliTarget("ysf", "127.0.0.1:42000"),
+  ]);
   equal(out.status, "skip");
 });
 

@@ -2,6 +2,7 @@ import { equal, match } from "node:assert/strict";
 import { YsfServer } from "../../lib/ysf/server.ts";
 import { parseHostPort, ysfStatusCheck } from "../../lib/doctor/checks/ysf.ts";
 import { runShack } from "../cli/_run.ts";
+import { cliTarget, freeUdpPort, runCheck } from "./_services.ts";
 
 Deno.test("ysf.status check: ok against a running reflector, fail on a dead port, skip without targets", async () => {
   const server = await YsfServer.start({
@@ -9,20 +10,11 @@ Deno.test("ysf.status check: ok against a running reflector, fail on a dead port
     bind: ["127.0.0.1"],
     port: 0,
   });
-  // A port nothing answers on: bind one, note it, close it.
-  const dead = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const deadPort = (dead.addr as Deno.NetAddr).port;
-  dead.close();
+  // A port nothing answers on.
+  const deadPort = freeUdpPort();
   try {
     const live = `127.0.0.1:${server.sockets[0].port}`;
-    const ok = await ysfStatusCheck.run({
-      targets: [{ kind: "ysf", address: live, source: "command line" }],
-      signal: new AbortController().signal,
-    });
+    const ok = await runCheck(ysfStatusCheck, [cliTarget("ysf", live)]);
     equal(ok.status, "ok");
     match(ok.summary, /94296 "PEER G4KLX", 0 linked, [\d.]+ ms/);
 

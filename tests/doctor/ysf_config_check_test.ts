@@ -1,21 +1,19 @@
 import { equal, match } from "node:assert/strict";
 import { ysfStatusCheck } from "../../lib/doctor/checks/ysf.ts";
-import { freeUdpPort, holdUdpPort, signal } from "./_services.ts";
+import {
+  configTarget,
+  freeUdpPort,
+  holdUdpPort,
+  runCheck,
+} from "./_services.ts";
 
 Deno.test("ysfStatusCheck: a configured reflector on a free port is 'not running' (warn), a silent holder fails", async () => {
   const dead = freeUdpPort();
   const held = holdUdpPort();
   try {
-    const free = await ysfStatusCheck.run({
-      targets: [{
-        kind: "ysf",
-        address: `127.0.0.1:${dead}`,
-        source: "config",
-        bind: "127.0.0.1",
-      }],
-      signal: signal(),
-      timeoutMs: 400,
-    });
+    const free = await runCheck(ysfStatusCheck, [
+      configTarget("ysf", `127.0.0.1:${dead}`),
+    ], 400);
     equal(free.status, "warn");
     match(
       free.summary,
@@ -27,16 +25,9 @@ Deno.test("ysfStatusCheck: a configured reflector on a free port is 'not running
       "free",
     );
 
-    const taken = await ysfStatusCheck.run({
-      targets: [{
-        kind: "ysf",
-        address: `127.0.0.1:${held.port}`,
-        source: "config",
-        bind: "127.0.0.1",
-      }],
-      signal: signal(),
-      timeoutMs: 400,
-    });
+    const taken = await runCheck(ysfStatusCheck, [
+      configTarget("ysf", `127.0.0.1:${held.port}`),
+    ], 400);
     equal(taken.status, "fail");
     match(taken.summary, /in use but does not answer \(no status reply/);
   } finally {

@@ -1,46 +1,8 @@
 // `shack sdr serve` as a real process.
 import { equal, match, ok } from "node:assert/strict";
-import { MAIN, PERMS, runShack } from "../cli/_run.ts";
-
-function freeTcpPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-function spawnSdr(args: string[], stdin: "piped" | "null" = "null") {
-  const proc = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMS, MAIN, "sdr", "serve", ...args],
-    env: { NO_COLOR: "1" },
-    stdin,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let err = "";
-  const reading = (async () => {
-    for await (
-      const chunk of proc.stderr.pipeThrough(new TextDecoderStream())
-    ) err += chunk;
-  })();
-  const status = Promise.all([proc.status, reading]).then(([s]) => s);
-  return { proc, status, stderr: () => err };
-}
-
-async function waitHealthy(port: number, timeoutMs = 20_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      await r.body?.cancel();
-      if (r.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("sdr serve did not become healthy");
-}
+import { runShack } from "../cli/_run.ts";
+import { freeTcpPort } from "../_ports.ts";
+import { SdrServeProcess, waitHealthy } from "./_sdr_serve.ts";
 
 Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clients exits 0 within 1 s", async () => {
   const port = freeTcpPort();
@@ -50,7 +12,7 @@ Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clie
     `${dir}/shack.toml`,
     '[sdr]\nchat_history_file = ""\n[sdr.limits]\nper_ip_sockets = 200\n',
   );
-  const sdr = spawnSdr([
+  const sdr = new SdrServeProcess([
     "--config",
     `${dir}/shack.toml`,
     "--bind",
@@ -60,7 +22,7 @@ Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clie
   ]);
   const sockets: WebSocket[] = [];
   try {
-    await waitHealthy(port);
+    await waitHealthy(port, 20_000);
     const firstFrames: Promise<unknown>[] = [];
     for (let i = 0; i < 100; i++) {
       const kind = i % 2 === 0 ? "waterfall" : "audio";
@@ -97,24 +59,19 @@ Deno.test("sdr serve: synthetic band; settings JSON first; SIGTERM with 100 clie
     sdr.proc.kill("SIGTERM");
     const status = await sdr.status;
     const ms = performance.now() - sent;
-    equal(status.code, 0, sdr.stderr());
+    equal(status.code, 0, sdr.stderr);
     ok(ms < 1000, `SIGTERM took ${ms.toFixed(0)} ms`);
     await Promise.all(closed);
   } finally {
     for (const ws of sockets) if (ws.readyState < 2) ws.close();
-    try {
-      sdr.proc.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await sdr.status;
+    await sdr.kill();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("sdr serve: stdin EOF ends the service cleanly with exit 0", async () => {
   const port = freeTcpPort();
-  const sdr = spawnSdr([
+  const sdr = new SdrServeProcess([
     "--bind",
     "127.0.0.1",
     "--port",
@@ -129,22 +86,17 @@ Deno.test("sdr serve: stdin EOF ends the service cleanly with exit 0", async () 
     "7100000",
     "--fft-size",
     "8192",
-  ], "piped");
+  ], { stdin: "piped" });
   try {
-    await waitHealthy(port);
+    await waitHealthy(port, 20_000);
     const writer = sdr.proc.stdin.getWriter();
     await writer.write(new Uint8Array(256_000).fill(128)); // half a second of IQ
     await writer.close();
     const status = await sdr.status;
-    equal(status.code, 0, sdr.stderr());
-    match(sdr.stderr(), /input ended .*reason=eof/);
+    equal(status.code, 0, sdr.stderr);
+    match(sdr.stderr, /input ended .*reason=eof/);
   } finally {
-    try {
-      sdr.proc.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
-    await sdr.status;
+    await sdr.kill();
   }
 });
 

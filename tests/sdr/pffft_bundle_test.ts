@@ -1,20 +1,13 @@
 import { equal, ok } from "node:assert/strict";
-import { bundleOrSkip } from "../_bundle.ts";
-
-const decoder = new TextDecoder();
+import { bundleAndRun, libImport } from "../_bundle.ts";
 
 Deno.test("createPffft() bundles with deno bundle and runs with no permissions", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "shack_pffft_bundle_" });
-  try {
-    const backend = new URL(
-      "../../lib/sdr/fft/pffft_backend.ts",
-      import.meta.url,
-    );
-    const entry = `${dir}/entry.ts`;
-    const bundle = `${dir}/bundle.js`;
-    await Deno.writeTextFile(
-      entry,
-      `import { createPffft } from ${JSON.stringify(backend.href)};
+  // Run without a config, with every permission denied and no prompt: any
+  // file, env or net access would throw.
+  const run = await bundleAndRun<
+    { backend: string; re: number; im: number; leak: number }
+  >(
+    `import { createPffft } from ${libImport("sdr/fft/pffft_backend.ts")};
 const fft = await createPffft(256, "complex");
 for (let n = 0; n < 256; n++) {
   fft.input[2 * n] = Math.cos((2 * Math.PI * 17 * n) / 256);
@@ -27,32 +20,15 @@ for (let k = 0; k < 256; k++) {
 }
 console.log(JSON.stringify({ backend: fft.backend, re: fft.output[34], im: fft.output[35], leak }));
 `,
-    );
-    if (!(await bundleOrSkip(entry, bundle))) return;
-    const source = await Deno.readTextFile(bundle);
-    ok(
-      !source.includes('pffft_backend.ts"'),
-      "bundle still imports the source",
-    );
-
-    // Run from the temp dir, without a config, with every permission denied
-    // and no prompt: any file, env or net access would throw.
-    const ran = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--no-config", "--no-prompt", bundle],
-      cwd: dir,
-      env: { NO_COLOR: "1" },
-      clearEnv: true,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = decoder.decode(ran.stderr);
-    equal(ran.code, 0, stderr);
-    const result = JSON.parse(decoder.decode(ran.stdout));
-    equal(result.backend, "pffft");
-    ok(Math.abs(result.re - 256) < 1e-3, `bin 17 re ${result.re}`);
-    ok(Math.abs(result.im) < 1e-3, `bin 17 im ${result.im}`);
-    ok(result.leak < 1e-3, `leakage ${result.leak}`);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  );
+  if (!run) return;
+  ok(
+    !run.source.includes('pffft_backend.ts"'),
+    "bundle still imports the source",
+  );
+  const result = run.output;
+  equal(result.backend, "pffft");
+  ok(Math.abs(result.re - 256) < 1e-3, `bin 17 re ${result.re}`);
+  ok(Math.abs(result.im) < 1e-3, `bin 17 im ${result.im}`);
+  ok(result.leak < 1e-3, `leakage ${result.leak}`);
 });

@@ -6,6 +6,7 @@ import { Logger } from "../../lib/core/log.ts";
 import { loadSdrConfig } from "../../lib/sdr/config/load_sdr_config.ts";
 import { SdrProbe } from "../../lib/sdr/server/sdr_probe.ts";
 import { SdrService } from "../../lib/sdr/service.ts";
+import { waitFor } from "../_wait.ts";
 
 interface Directory {
   url: string;
@@ -66,20 +67,6 @@ chat_enabled = ${values.chat}
 `;
 }
 
-async function until(
-  predicate: () => boolean,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > end) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 async function chatStatus(port: number): Promise<number> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/chat`);
   const opened = await new Promise<boolean>((resolve) => {
@@ -116,7 +103,7 @@ Deno.test("SdrService.reload() applies new limits, chat and listing from the fil
   const probes: SdrProbe[] = [];
   try {
     const base = `ws://127.0.0.1:${service.server.addr.port}`;
-    await until(() => list.posts.length >= 1, "the first listing");
+    await waitFor(() => list.posts.length >= 1, "the first listing");
     equal(list.posts[0].name, "Before");
     equal(list.posts[0].max_users, 2);
     for (let i = 0; i < 2; i++) {
@@ -142,7 +129,7 @@ Deno.test("SdrService.reload() applies new limits, chat and listing from the fil
 
     // Open listeners stay and keep receiving audio.
     const frames = probes.map((p) => p.binaryFrames);
-    await until(
+    await waitFor(
       () => probes.every((p, i) => p.binaryFrames > frames[i] + 5),
       "audio after the reload",
     );
@@ -150,13 +137,13 @@ Deno.test("SdrService.reload() applies new limits, chat and listing from the fil
     // New ones obey the new limit: 2 open > 1.
     await rejects(SdrProbe.connect(base, "audio"), /refused/);
     await probes.pop()!.close();
-    await until(
+    await waitFor(
       () => service.server.stats().sockets.audio.clients === 1,
       "the close",
     );
     await rejects(SdrProbe.connect(base, "audio"), /refused/);
     await probes.pop()!.close();
-    await until(
+    await waitFor(
       () => service.server.stats().sockets.audio.clients === 0,
       "the close",
     );
@@ -177,7 +164,7 @@ Deno.test("SdrService.reload() applies new limits, chat and listing from the fil
       email: "",
       chatEnabled: false,
     });
-    await until(() => list.posts.length > posted, "the re-registration");
+    await waitFor(() => list.posts.length > posted, "the re-registration");
     const update = list.posts.at(-1)!;
     equal(update.name, "After");
     equal(update.antenna, "Loop");

@@ -6,6 +6,8 @@ import {
   buildDspWorkerBundle,
   DSP_WORKER_BUNDLE_URL,
 } from "../../lib/sdr/server/build_dsp_worker_bundle.ts";
+import { NETWORK_HINTS } from "../_bundle.ts";
+import { waitFor } from "../_wait.ts";
 
 const SPS = 48000;
 const FFT = 1024;
@@ -17,10 +19,6 @@ const ENGINE = {
   waterfallSize: 256,
 };
 
-/** Bundle failures that mean "no network", not "our code is wrong". */
-const NETWORK_HINTS =
-  /dns|network|connect|timed? ?out|fetch|registry\.npmjs|getaddrinfo|unreachable|tls/i;
-
 function tone(start: number, count: number, hz: number): Float32Array {
   const out = new Float32Array(2 * count);
   for (let j = 0; j < count; j++) {
@@ -31,14 +29,8 @@ function tone(start: number, count: number, hz: number): Float32Array {
   return out;
 }
 
-async function until(predicate: () => boolean, timeoutMs: number) {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() > deadline) {
-      throw new Error(`Expected a condition within ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+function until(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  return waitFor(predicate, "a condition", timeoutMs);
 }
 
 Deno.test("DspWorkerClient.start() runs the bundled worker on PFFFT and returns frames", async () => {

@@ -8,19 +8,20 @@
 // Skipped when /usr/bin/chromium is absent.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import OpusScript from "opusscript";
 import { serveStatic } from "../../lib/core/http/static_files.ts";
 import { syntheticStations } from "../../lib/sdr/sources/synthetic_stations.ts";
 import { webClientSource } from "../../lib/sdr/web/web_client.ts";
 import { encodeAudioPacket } from "../../lib/sdr/wire/audio_packet.ts";
-import { MAIN, PERMS } from "../cli/_run.ts";
+import { freeTcpPort } from "../_ports.ts";
+import { SdrServeProcess, waitHealthy } from "./_sdr_serve.ts";
+import { chromiumTest, launchChromium, watchPage } from "../_browser.ts";
 
 // Page callbacks run in the browser; this file is type-checked without the
 // DOM library, so declare the little of it they use.
 declare function getComputedStyle(element: unknown): { animationName: string };
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = Deno.env.get("SHACK_SDR_SCREENSHOT") ??
   "/tmp/sdr_client.png";
 
@@ -31,95 +32,20 @@ const STATIONS = syntheticStations();
 const AM_TONES = STATIONS.find((s) => s.label === "AM tones")!;
 const AM_VOICE = STATIONS.find((s) => s.label === "AM voice")!;
 
-function chromiumPresent(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function freeTcpPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
+/** `shack sdr serve` on loopback `port` with the test's config. */
+function sdrServe(port: number, config: string): SdrServeProcess {
+  return new SdrServeProcess([
+    "--config",
+    config,
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+  ]);
 }
 
 function bin(hz: number): number {
   return (hz - BASEFREQ) * BINS_PER_HZ;
-}
-
-/** `shack sdr serve` as a child process. */
-class SdrProcess {
-  #proc: Deno.ChildProcess;
-  #status: Promise<Deno.CommandStatus>;
-  stderr = "";
-
-  constructor(port: number, config: string) {
-    const proc = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        ...PERMS,
-        MAIN,
-        "sdr",
-        "serve",
-        "--config",
-        config,
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        String(port),
-      ],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    this.#proc = proc;
-    const reading = (async () => {
-      for await (
-        const chunk of proc.stderr.pipeThrough(new TextDecoderStream())
-      ) this.stderr += chunk;
-    })();
-    this.#status = Promise.all([proc.status, reading]).then(([s]) => s);
-  }
-
-  /** SIGTERM, then the exit status. */
-  async stop(): Promise<Deno.CommandStatus> {
-    try {
-      this.#proc.kill("SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    return await this.#status;
-  }
-
-  /** SIGKILL if still running; waits for the exit. */
-  async kill(): Promise<void> {
-    try {
-      this.#proc.kill("SIGKILL");
-    } catch {
-      // Already gone.
-    }
-    await this.#status;
-  }
-}
-
-async function waitHealthy(port: number, timeoutMs = 30_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (performance.now() < end) {
-    try {
-      const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-      await r.body?.cancel();
-      if (r.status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("sdr serve did not become healthy");
 }
 
 /** Polls `check` until it returns a value that is not undefined/false. */
@@ -228,42 +154,25 @@ function audioPeak(page: Page): Promise<
 }
 
 async function launch(): Promise<Browser> {
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--autoplay-policy=no-user-gesture-required",
-    ],
+  return await launchChromium({
+    args: ["--autoplay-policy=no-user-gesture-required"],
   });
 }
 
 /** Problems the page reports: console errors/warnings, page errors, outside requests. */
 function watchProblems(page: Page, port: number) {
-  const problems: string[] = [];
   let restarting = false;
-  page.on("console", (m) => {
-    if (m.type() !== "error" && m.type() !== "warning") return;
+  const problems = watchPage(page, {
+    allowed: [
+      `http://127.0.0.1:${port}/`,
+      `ws://127.0.0.1:${port}/`,
+      "blob:",
+      "data:",
+    ],
     // While the server is down the browser logs the failed reconnects.
-    if (restarting && /WebSocket connection to .* failed/.test(m.text())) {
-      return;
-    }
-    problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    if (restarting) return;
-    problems.push(`failed: ${r.url()}`);
-  });
-  page.on("request", (r) => {
-    const url = r.url();
-    if (
-      !url.startsWith(`http://127.0.0.1:${port}/`) &&
-      !url.startsWith(`ws://127.0.0.1:${port}/`) &&
-      !url.startsWith("blob:") && !url.startsWith("data:")
-    ) problems.push(`outside request: ${url}`);
+    ignoreConsole: (text) =>
+      restarting && /WebSocket connection to .* failed/.test(text),
+    ignoreFailedRequest: () => restarting,
   });
   return {
     problems,
@@ -291,23 +200,13 @@ async function writeConfig(dir: string): Promise<string> {
   return config;
 }
 
-Deno.test({
-  name:
-    "web client in Chromium: waterfall, click to tune, AM tone heard, modes, zoom, markers, URL state, reconnect",
-  // playwright-core keeps internal timers and pipes to the browser process
-  // that outlive browser.close() by a tick; everything this test starts is
-  // closed in `finally`.
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "web client in Chromium: waterfall, click to tune, AM tone heard, modes, zoom, markers, URL state, reconnect",
+  async () => {
     const dir = await Deno.makeTempDir({ prefix: "shack_web_browser_" });
     const config = await writeConfig(dir);
     const port = freeTcpPort();
-    let server = new SdrProcess(port, config);
+    let server = sdrServe(port, config);
     let browser: Browser | undefined;
     let other: WebSocket | undefined;
     try {
@@ -617,7 +516,7 @@ Deno.test({
         "shackSdr.display.linesReceived",
       );
       mark = sent.length;
-      server = new SdrProcess(port, config);
+      server = sdrServe(port, config);
       await waitHealthy(port);
       await page.waitForSelector('#conn[data-state="live"]', {
         timeout: 20_000,
@@ -646,22 +545,15 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    "web client in Chromium as a phone: JS FLAC decoder, tap to tune, pinch zoom, recording, bookmarks, reduced motion",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "web client in Chromium as a phone: JS FLAC decoder, tap to tune, pinch zoom, recording, bookmarks, reduced motion",
+  async () => {
     const dir = await Deno.makeTempDir({ prefix: "shack_web_phone_" });
     const config = await writeConfig(dir);
     const port = freeTcpPort();
-    const server = new SdrProcess(port, config);
+    const server = sdrServe(port, config);
     let browser: Browser | undefined;
     try {
       await waitHealthy(port);
@@ -821,18 +713,11 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);
 
-Deno.test({
-  name:
-    "web client in Chromium: Opus packets (sv1btl's codec field) play through WebCodecs",
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "web client in Chromium: Opus packets (sv1btl's codec field) play through WebCodecs",
+  async () => {
     // One second of a 700 Hz tone as 50 raw 20 ms Opus packets (700
     // whole cycles, so the loop is seamless), encoded at 48 kHz.
     const encoder = new OpusScript(48000, 1, OpusScript.Application.AUDIO);
@@ -948,4 +833,4 @@ Deno.test({
       await server.shutdown();
     }
   },
-});
+);

@@ -4,24 +4,7 @@ import { probeYsfStatus } from "../../lib/ysf/probe.ts";
 import { MAIN, PERMS, runShack } from "../cli/_run.ts";
 import { transmission } from "./_reflector_harness.ts";
 import { tag, UdpClient, until } from "./_udp_client.ts";
-
-function freeUdpPort(): number {
-  const s = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const port = (s.addr as Deno.NetAddr).port;
-  s.close();
-  return port;
-}
-
-function freeTcpPort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { freeTcpPort, freeUdpPort } from "../_ports.ts";
 
 interface Reflector {
   proc: Deno.ChildProcess;

@@ -2,12 +2,12 @@
 // loopback: gateways and talkers appear live (no reload), remote strings are
 // shown as text, no console errors. Skipped when /usr/bin/chromium is absent.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { startHttpServer } from "../../lib/core/http/server.ts";
 import { YsfServer } from "../../lib/ysf/server.ts";
 import { YsfDashboard } from "../../lib/ysf/web/dashboard.ts";
 import { transmission } from "./_reflector_harness.ts";
 import { UdpClient } from "./_udp_client.ts";
+import { chromiumTest, launchChromium, watchPage } from "../_browser.ts";
 
 // The page callbacks below run in the browser; this file is type-checked
 // without the DOM library, so declare the little of it they use.
@@ -25,30 +25,11 @@ declare function getComputedStyle(
 ): { animationName: string; display: string; backgroundColor: string };
 declare const innerWidth: number;
 
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = "/tmp/ysf_dashboard.png";
 
-function chromiumPresent(): boolean {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-}
-
-Deno.test({
-  name:
-    "YsfDashboard page in Chromium: gateways, talkers and last heard appear live, as text, without errors",
-  // playwright-core keeps internal timers and pipes to the browser process
-  // that outlive browser.close() by a tick; everything this test starts is
-  // closed in `finally`.
-  sanitizeOps: false,
-  sanitizeResources: false,
-  async fn() {
-    if (!chromiumPresent()) {
-      console.log(`skipped: ${CHROMIUM} is absent (install chromium)`);
-      return;
-    }
+chromiumTest(
+  "YsfDashboard page in Chromium: gateways, talkers and last heard appear live, as text, without errors",
+  async () => {
     // Wired as YsfServer will wire it: events in, requests routed first.
     const dashboard = new YsfDashboard(() => server.core.snapshot(), {
       version: "shack test",
@@ -77,33 +58,13 @@ Deno.test({
     const target = { hostname: "127.0.0.1", port: server.sockets[0].port };
     const a = new UdpClient(target);
     const b = new UdpClient(target);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-      ],
-    });
-    const problems: string[] = [];
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({
         viewport: { width: 1200, height: 900 },
       });
-      page.on("console", (m) => {
-        if (m.type() === "error" || m.type() === "warning") {
-          problems.push(`console ${m.type()}: ${m.text()}`);
-        }
-      });
-      page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-      page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
-      page.on("request", (r) => {
-        if (!r.url().startsWith(`http://127.0.0.1:${http.addr.port}/`)) {
-          problems.push(`external request: ${r.url()}`);
-        }
-      });
       const base = `http://127.0.0.1:${http.addr.port}/`;
+      const problems = watchPage(page, { allowed: [base] });
       const loaded = await page.goto(base);
       equal(loaded?.status(), 200);
       await page.waitForSelector('#conn[data-state="live"]', {
@@ -270,4 +231,4 @@ Deno.test({
       await server.close();
     }
   },
-});
+);

@@ -7,10 +7,11 @@
  * @module
  */
 
-import { bytesPerSample, encodePcm } from "./pcm.ts";
+import { settlesWithin } from "../../core/settles_within.ts";
+import { PcmBlockWriter } from "./_pcm_block_writer.ts";
 import { detectPipeTool, type PipeTool, pipeToolArgs } from "./pipe_tools.ts";
 import {
-  blockFrames,
+  checkSampleEncoding,
   checkSinkFormat,
   type SampleEncoding,
   type Sink,
@@ -159,10 +160,8 @@ export class PipeSink implements Sink {
   readonly #stderrDone: Promise<void>;
   #stderrTail = new Uint8Array(0);
   #exitStatus: Deno.CommandStatus | undefined;
-  #buffer: Uint8Array;
-  #busy = false;
+  readonly #pcm: PcmBlockWriter;
   #closing: Promise<void> | undefined;
-  #stats: PipeSinkStats = { blocks: 0, frames: 0, bytes: 0, writeErrors: 0 };
 
   /**
    * Use {@link PipeSink.start}.
@@ -177,14 +176,7 @@ export class PipeSink implements Sink {
       );
     }
     this.format = checkSinkFormat(options);
-    this.encoding = options.encoding ?? "s16le";
-    if (this.encoding !== "s16le" && this.encoding !== "f32le") {
-      throw new RangeError(
-        `Expected encoding "s16le" or "f32le", found ${
-          JSON.stringify(this.encoding)
-        }`,
-      );
-    }
+    this.encoding = checkSampleEncoding(options.encoding);
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 300;
     if (!(this.#closeTimeoutMs >= 0)) {
       throw new RangeError(
@@ -214,10 +206,7 @@ export class PipeSink implements Sink {
     this.#child.status.then((status) => {
       this.#exitStatus = status;
     });
-    this.#buffer = new Uint8Array(
-      this.format.blockSize * this.format.channels *
-        bytesPerSample(this.encoding),
-    );
+    this.#pcm = new PcmBlockWriter(this.format, this.encoding);
   }
 
   /**
@@ -235,7 +224,7 @@ export class PipeSink implements Sink {
 
   /** The counters. */
   get stats(): PipeSinkStats {
-    return { ...this.#stats };
+    return this.#pcm.stats;
   }
 
   /** The tool's process ID. */
@@ -260,37 +249,23 @@ export class PipeSink implements Sink {
     if (this.#closing) {
       throw new SinkStateError("Expected an open pipe sink, found it closed");
     }
-    if (this.#busy) {
-      throw new SinkStateError(
-        "Expected the previous write() to have finished, found it in progress",
-      );
-    }
-    const frames = blockFrames(block, this.format.channels);
-    const size = block.length * bytesPerSample(this.encoding);
-    if (this.#buffer.length < size) this.#buffer = new Uint8Array(size);
-    encodePcm(block, this.encoding, this.#buffer);
-    this.#busy = true;
-    try {
-      await this.#writer.write(this.#buffer.subarray(0, size));
-    } catch (error) {
-      this.#stats.writeErrors++;
-      // Let the status and stderr settle so the error can say why.
-      await settlesWithin(
-        Promise.all([this.#child.status, this.#stderrDone]),
-        200,
-      );
-      throw new PipeExitedError(
-        this.tool,
-        this.#exitStatus,
-        new TextDecoder().decode(this.#stderrTail),
-        { cause: error },
-      );
-    } finally {
-      this.#busy = false;
-    }
-    this.#stats.blocks++;
-    this.#stats.frames += frames;
-    this.#stats.bytes += size;
+    await this.#pcm.write(block, async (bytes) => {
+      try {
+        await this.#writer.write(bytes);
+      } catch (error) {
+        // Let the status and stderr settle so the error can say why.
+        await settlesWithin(
+          Promise.all([this.#child.status, this.#stderrDone]),
+          200,
+        );
+        throw new PipeExitedError(
+          this.tool,
+          this.#exitStatus,
+          new TextDecoder().decode(this.#stderrTail),
+          { cause: error },
+        );
+      }
+    });
   }
 
   /**
@@ -339,18 +314,3 @@ export class PipeSink implements Sink {
 }
 
 const CONSTRUCT: unique symbol = Symbol("PipeSink");
-
-async function settlesWithin(
-  promise: Promise<unknown>,
-  ms: number,
-): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

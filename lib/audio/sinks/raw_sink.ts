@@ -6,9 +6,9 @@
  * @module
  */
 
-import { bytesPerSample, encodePcm } from "./pcm.ts";
+import { PcmBlockWriter } from "./_pcm_block_writer.ts";
 import {
-  blockFrames,
+  checkSampleEncoding,
   checkSinkFormat,
   type SampleEncoding,
   type Sink,
@@ -102,10 +102,8 @@ export class RawSink implements Sink {
   readonly encoding: SampleEncoding;
   readonly #writer: RawWriter;
   readonly #closeWriter: boolean;
-  #buffer: Uint8Array;
-  #busy = false;
+  readonly #pcm: PcmBlockWriter;
   #closed = false;
-  #stats: RawSinkStats = { blocks: 0, frames: 0, bytes: 0, writeErrors: 0 };
 
   /**
    * @param options Format, encoding and writer.
@@ -113,25 +111,15 @@ export class RawSink implements Sink {
    */
   constructor(options: RawSinkOptions) {
     this.format = checkSinkFormat(options);
-    this.encoding = options.encoding ?? "s16le";
-    if (this.encoding !== "s16le" && this.encoding !== "f32le") {
-      throw new RangeError(
-        `Expected encoding "s16le" or "f32le", found ${
-          JSON.stringify(this.encoding)
-        }`,
-      );
-    }
+    this.encoding = checkSampleEncoding(options.encoding);
     this.#writer = options.writer ?? Deno.stdout;
     this.#closeWriter = options.closeWriter ?? false;
-    this.#buffer = new Uint8Array(
-      this.format.blockSize * this.format.channels *
-        bytesPerSample(this.encoding),
-    );
+    this.#pcm = new PcmBlockWriter(this.format, this.encoding);
   }
 
   /** The counters. */
   get stats(): RawSinkStats {
-    return { ...this.#stats };
+    return this.#pcm.stats;
   }
 
   /**
@@ -145,27 +133,7 @@ export class RawSink implements Sink {
     if (this.#closed) {
       throw new SinkStateError("Expected an open raw sink, found it closed");
     }
-    if (this.#busy) {
-      throw new SinkStateError(
-        "Expected the previous write() to have finished, found it in progress",
-      );
-    }
-    const frames = blockFrames(block, this.format.channels);
-    const size = block.length * bytesPerSample(this.encoding);
-    if (this.#buffer.length < size) this.#buffer = new Uint8Array(size);
-    encodePcm(block, this.encoding, this.#buffer);
-    this.#busy = true;
-    try {
-      await writeAll(this.#writer, this.#buffer.subarray(0, size));
-    } catch (error) {
-      this.#stats.writeErrors++;
-      throw error;
-    } finally {
-      this.#busy = false;
-    }
-    this.#stats.blocks++;
-    this.#stats.frames += frames;
-    this.#stats.bytes += size;
+    await this.#pcm.write(block, (bytes) => writeAll(this.#writer, bytes));
   }
 
   /** Closes the writer if `closeWriter` was set. Idempotent. */

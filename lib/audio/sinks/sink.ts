@@ -182,6 +182,35 @@ export function checkSinkFormat(format: SinkFormat): Readonly<SinkFormat> {
 }
 
 /**
+ * Checks a sample encoding (`undefined` means the default, `s16le`).
+ *
+ * @example Usage
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { checkSampleEncoding, type SampleEncoding } from "./sink.ts";
+ *
+ * equal(checkSampleEncoding(undefined), "s16le");
+ * equal(checkSampleEncoding("f32le"), "f32le");
+ * throws(() => checkSampleEncoding("u8" as SampleEncoding), RangeError);
+ * ```
+ *
+ * @param encoding The encoding asked for.
+ * @returns The encoding to use.
+ * @throws {RangeError} If it is neither `s16le` nor `f32le`.
+ */
+export function checkSampleEncoding(
+  encoding: SampleEncoding | undefined,
+): SampleEncoding {
+  const value = encoding ?? "s16le";
+  if (value !== "s16le" && value !== "f32le") {
+    throw new RangeError(
+      `Expected encoding "s16le" or "f32le", found ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
  * Checks that a block holds whole frames and returns its frame count.
  *
  * @example Usage

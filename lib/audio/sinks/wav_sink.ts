@@ -10,6 +10,7 @@
 import { bytesPerSample, encodePcm } from "./pcm.ts";
 import {
   blockFrames,
+  checkSampleEncoding,
   checkSinkFormat,
   type SampleEncoding,
   type Sink,
@@ -172,14 +173,7 @@ export class WavSink implements Sink {
    */
   static async open(path: string, options: WavSinkOptions): Promise<WavSink> {
     const format = checkSinkFormat(options);
-    const encoding = options.encoding ?? "s16le";
-    if (encoding !== "s16le" && encoding !== "f32le") {
-      throw new RangeError(
-        `Expected encoding "s16le" or "f32le", found ${
-          JSON.stringify(encoding)
-        }`,
-      );
-    }
+    checkSampleEncoding(options.encoding);
     const interval = options.headerIntervalMs ?? 1000;
     if (!(interval >= 0)) {
       throw new RangeError(

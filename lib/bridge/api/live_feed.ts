@@ -22,6 +22,7 @@ import {
   type WsSendCounters,
 } from "../../core/http/websocket_send.ts";
 import { WebSocketSet } from "../../core/http/websocket_set.ts";
+import { settlesWithin } from "../../core/settles_within.ts";
 import { type ApiStatus, statusKey } from "./api_status.ts";
 import type { LogEntry, LogRing } from "./log_ring.ts";
 import type { SessionView } from "./session_view.ts";
@@ -316,10 +317,10 @@ export class LiveFeed {
     if (this.#closing === undefined) {
       this.#closed = true;
       this.#stopTimers();
-      this.#closing = within(
+      this.#closing = settlesWithin(
         this.#sockets.closeAll(1001, "Server shutting down"),
         deadlineMs,
-      );
+      ).then(() => {});
     }
     return this.#closing;
   }
@@ -482,18 +483,4 @@ function int(
     );
   }
   return v;
-}
-
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      promise.catch(() => {}),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

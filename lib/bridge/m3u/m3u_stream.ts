@@ -8,10 +8,10 @@
  * @module
  */
 
-import { gunzipIfCompressed } from "./gunzip.ts";
 import { LineSplitter } from "./line_splitter.ts";
 import type { M3uParseResult } from "./m3u_entry.ts";
 import { type M3uParseOptions, M3uParser } from "./m3u_parser.ts";
+import { readTextStream } from "./read_text_stream.ts";
 
 /**
  * Progress of a streaming M3U parse.
@@ -91,43 +91,15 @@ export async function parseM3uStream(
   const splitter = new LineSplitter({ maxLineLength: parser.maxLineLength });
   const onLine = (line: string, overlong: boolean) =>
     parser.line(line, overlong);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const step = options.progressBytes ?? 1 << 20;
-  let bytes = 0;
-  let nextReport = step;
-  const bytesIn = gunzipIfCompressed(stream, {
-    onInputBytes: (n) => bytes += n,
+  const { onProgress } = options;
+  const bytes = await readTextStream(stream, {
+    onText: (text) => splitter.push(text, onLine),
+    onProgress: onProgress &&
+      ((bytes) =>
+        onProgress({ bytes, entries: parser.entryCount, done: false })),
+    progressBytes: options.progressBytes,
+    signal: options.signal,
   });
-  const decoder = new TextDecoder("utf-8", { fatal: false });
-  const reader = bytesIn.getReader();
-  const onAbort = () => {
-    reader.cancel(signal?.reason).catch(() => {});
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      signal?.throwIfAborted();
-      if (done) break;
-      splitter.push(decoder.decode(value, { stream: true }), onLine);
-      if (options.onProgress && bytes >= nextReport) {
-        nextReport = bytes + step;
-        options.onProgress({
-          bytes,
-          entries: parser.entryCount,
-          done: false,
-        });
-      }
-    }
-  } catch (error) {
-    await reader.cancel(error).catch(() => {});
-    throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    reader.releaseLock();
-  }
-  splitter.push(decoder.decode(), onLine);
   splitter.flush(onLine);
   const result = parser.finish();
   options.onProgress?.({ bytes, entries: result.entries.length, done: true });

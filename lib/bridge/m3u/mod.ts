@@ -36,3 +36,4 @@ export * from "./m3u_parser.ts";
 export * from "./m3u_stream.ts";
 export * from "./gunzip.ts";
 export * from "./fetch_playlist.ts";
+export * from "./read_text_stream.ts";

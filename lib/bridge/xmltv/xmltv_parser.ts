@@ -14,7 +14,7 @@
  */
 
 import { BoundedMap } from "../../core/bounded/bounded_map.ts";
-import { gunzipIfCompressed } from "../m3u/gunzip.ts";
+import { readTextStream } from "../m3u/read_text_stream.ts";
 import type {
   XmltvChannel,
   XmltvGuide,
@@ -478,43 +478,17 @@ export async function parseXmltv(
   options: ParseXmltvOptions = {},
 ): Promise<XmltvGuide> {
   const parser = new XmltvParser(options);
-  const signal = options.signal;
-  signal?.throwIfAborted();
-  const step = options.progressBytes ?? 1 << 20;
-  let nextReport = step;
-  let bytes = 0;
-  const bytesIn = gunzipIfCompressed(stream, {
-    onInputBytes: (n) => {
-      bytes += n;
-      parser.countBytes(n);
-    },
+  const { onProgress } = options;
+  const bytes = await readTextStream(stream, {
+    onText: (text) => parser.write(text),
+    onInputBytes: (n) => parser.countBytes(n),
+    onProgress: onProgress && ((bytes) => {
+      const { channels, programmes } = parser.stats;
+      onProgress({ bytes, channels, programmes, done: false });
+    }),
+    progressBytes: options.progressBytes,
+    signal: options.signal,
   });
-  const decoder = new TextDecoder("utf-8", { fatal: false });
-  const reader = bytesIn.getReader();
-  const onAbort = () => {
-    reader.cancel(signal?.reason).catch(() => {});
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      signal?.throwIfAborted();
-      if (done) break;
-      parser.write(decoder.decode(value, { stream: true }));
-      if (options.onProgress && bytes >= nextReport) {
-        nextReport = bytes + step;
-        const { channels, programmes } = parser.stats;
-        options.onProgress({ bytes, channels, programmes, done: false });
-      }
-    }
-  } catch (error) {
-    await reader.cancel(error).catch(() => {});
-    throw error;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    reader.releaseLock();
-  }
-  parser.write(decoder.decode());
   const guide = parser.end();
   options.onProgress?.({
     bytes,

@@ -12,6 +12,7 @@ import {
   metricsResponse,
   type MetricsSource,
 } from "./health.ts";
+import { settlesWithin } from "../settles_within.ts";
 import { WebSocketSet } from "./websocket_set.ts";
 
 /**
@@ -302,11 +303,11 @@ export function startHttpServer(options: HttpServerOptions): HttpServerHandle {
     try {
       options.signal?.removeEventListener("abort", onAbort);
       stopping.abort(new DOMException("Server shutting down", "AbortError"));
-      await within(websockets.closeAll(), deadlineMs / 4);
+      await settlesWithin(websockets.closeAll(), deadlineMs / 4);
       server.shutdown().catch((err) => onError(err, "shutdown"));
-      if (!(await within(drained, deadlineMs / 4))) {
+      if (!(await settlesWithin(drained, deadlineMs / 4))) {
         force.abort(new DOMException("Server shutting down", "AbortError"));
-        if (!(await within(drained, deadlineMs / 2))) {
+        if (!(await settlesWithin(drained, deadlineMs / 2))) {
           server.unref();
           onError(
             new Error(
@@ -345,22 +346,6 @@ export function startHttpServer(options: HttpServerOptions): HttpServerHandle {
     drained,
     shutdown,
   };
-}
-
-/** Resolves `true` if `promise` settles within `ms`, else `false`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, ms));
-  });
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function checkDeadline(ms: number): void {

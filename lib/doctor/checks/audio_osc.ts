@@ -5,17 +5,12 @@
  * @module
  */
 
-import { parseHostPort } from "../host_port.ts";
 import { probeOscStatus } from "../osc_probe.ts";
 import { DEFAULT_PORTS } from "../service_targets.ts";
-import { judgeSilentService } from "../silent_service.ts";
-import type {
-  Check,
-  CheckOutcome,
-  CheckStatus,
-  CheckTarget,
-} from "../types.ts";
+import type { Check, CheckOutcome } from "../types.ts";
 import { probeBudget } from "./probe_budget.ts";
+import { probeUdpTarget } from "./udp_target.ts";
+import { worstStatus } from "./worst_status.ts";
 
 function jsonArg(arg: unknown): unknown {
   if (typeof arg === "bigint") return arg.toString();
@@ -24,28 +19,6 @@ function jsonArg(arg: unknown): unknown {
     return Math.round(arg * 1000) / 1000;
   }
   return arg;
-}
-
-async function probe(
-  target: CheckTarget,
-  signal: AbortSignal,
-  timeoutMs: number,
-) {
-  try {
-    const { hostname, port } = parseHostPort(
-      target.address,
-      DEFAULT_PORTS["audio-osc"],
-    );
-    const result = await probeOscStatus(hostname, port, { signal, timeoutMs });
-    return { target, ok: true as const, result };
-  } catch (error) {
-    const message = (error as Error).message;
-    const verdict = await judgeSilentService(target, message, {
-      transport: "udp",
-      defaultPort: DEFAULT_PORTS["audio-osc"],
-    });
-    return { target, ok: false as const, error: message, verdict };
-  }
 }
 
 /**
@@ -73,16 +46,18 @@ export const audioOscCheck: Check = {
     }
     const timeoutMs = probeBudget(ctx, 1000);
     const results = await Promise.all(
-      targets.map((t) => probe(t, ctx.signal, timeoutMs)),
+      targets.map((t) =>
+        probeUdpTarget(
+          t,
+          DEFAULT_PORTS["audio-osc"],
+          (hostname, port) =>
+            probeOscStatus(hostname, port, { signal: ctx.signal, timeoutMs }),
+        )
+      ),
     );
-    const statuses: CheckStatus[] = results.map((r) =>
-      r.ok ? "ok" : r.verdict.status
+    const status = worstStatus(
+      results.map((r) => r.ok ? "ok" : r.verdict.status),
     );
-    const status = statuses.includes("fail")
-      ? "fail"
-      : statuses.includes("warn")
-      ? "warn"
-      : "ok";
     return {
       status,
       summary: results.map((r) =>
@@ -104,8 +79,8 @@ export const audioOscCheck: Check = {
           r.ok
             ? {
               address: r.target.address,
-              types: r.result.reply.types,
-              args: r.result.reply.args.map(jsonArg),
+              types: r.result.reply.args.map((a) => a.type).join(""),
+              args: r.result.reply.args.map((a) => jsonArg(a.value)),
               rttMs: Math.round(r.result.rttMs * 10) / 10,
             }
             : {

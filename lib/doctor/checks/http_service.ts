@@ -17,6 +17,7 @@ import type {
   CheckTarget,
 } from "../types.ts";
 import { probeBudget } from "./probe_budget.ts";
+import { worstStatus } from "./worst_status.ts";
 
 /** The services doctor probes over HTTP. */
 export type HttpServiceKind = "sdr" | "audio" | "bridge";
@@ -32,15 +33,6 @@ const COMMAND: Record<HttpServiceKind, string> = {
   audio: "shack audio run",
   bridge: "shack bridge serve",
 };
-
-const RANK: Record<CheckStatus, number> = { skip: 0, ok: 1, warn: 2, fail: 3 };
-
-function worst(statuses: readonly CheckStatus[]): CheckStatus {
-  return statuses.reduce<CheckStatus>(
-    (a, b) => RANK[b] > RANK[a] ? b : a,
-    "ok",
-  );
-}
 
 function figures(metrics: Record<string, number> | undefined): string {
   if (!metrics) return "";
@@ -152,7 +144,7 @@ export function httpServiceCheck(kind: HttpServiceKind): Check {
       const results = await Promise.all(
         targets.map((t) => probeTarget(kind, t, ctx.signal, timeoutMs)),
       );
-      const status = worst(results.map((r) => r.status));
+      const status = worstStatus(results.map((r) => r.status));
       const notRunning = results.some((r) =>
         r.details.status === "not running"
       );

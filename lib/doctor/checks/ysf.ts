@@ -8,36 +8,13 @@
  */
 
 import { probeYsfStatus } from "../../ysf/probe.ts";
-import type {
-  Check,
-  CheckOutcome,
-  CheckStatus,
-  CheckTarget,
-} from "../types.ts";
+import type { Check, CheckOutcome } from "../types.ts";
 import { parseHostPort } from "../host_port.ts";
-import { judgeSilentService } from "../silent_service.ts";
 import { probeBudget } from "./probe_budget.ts";
+import { probeUdpTarget } from "./udp_target.ts";
+import { worstStatus } from "./worst_status.ts";
 
 export { parseHostPort };
-
-async function probe(
-  target: CheckTarget,
-  signal: AbortSignal,
-  timeoutMs: number,
-) {
-  try {
-    const { hostname, port } = parseHostPort(target.address, 42000);
-    const status = await probeYsfStatus(hostname, port, { timeoutMs, signal });
-    return { target, ok: true as const, status };
-  } catch (error) {
-    const message = (error as Error).message;
-    const verdict = await judgeSilentService(target, message, {
-      transport: "udp",
-      defaultPort: 42000,
-    });
-    return { target, ok: false as const, error: message, verdict };
-  }
-}
 
 /** The YSF status check ("skip" when no `ysf` target is known). */
 export const ysfStatusCheck: Check = {
@@ -53,23 +30,25 @@ export const ysfStatusCheck: Check = {
     }
     const timeoutMs = probeBudget(ctx, 1500);
     const results = await Promise.all(
-      targets.map((t) => probe(t, ctx.signal, timeoutMs)),
+      targets.map((t) =>
+        probeUdpTarget(
+          t,
+          42000,
+          (hostname, port) =>
+            probeYsfStatus(hostname, port, { timeoutMs, signal: ctx.signal }),
+        )
+      ),
     );
     const lines = results.map((r) =>
       r.ok
-        ? `${r.target.address}: ${r.status.id} "${r.status.name}", ${r.status.count} linked, ${
-          r.status.rttMs.toFixed(1)
+        ? `${r.target.address}: ${r.result.id} "${r.result.name}", ${r.result.count} linked, ${
+          r.result.rttMs.toFixed(1)
         } ms`
         : `${r.target.address}: ${r.verdict.text}`
     );
-    const statuses: CheckStatus[] = results.map((r) =>
-      r.ok ? "ok" : r.verdict.status
+    const status = worstStatus(
+      results.map((r) => r.ok ? "ok" : r.verdict.status),
     );
-    const status = statuses.includes("fail")
-      ? "fail"
-      : statuses.includes("warn")
-      ? "warn"
-      : "ok";
     const notRunning = results.some((r) => !r.ok && r.verdict.port === "free");
     return {
       status,
@@ -86,11 +65,11 @@ export const ysfStatusCheck: Check = {
           r.ok
             ? {
               address: r.target.address,
-              id: r.status.id,
-              name: r.status.name,
-              description: r.status.description,
-              clients: r.status.count,
-              rttMs: Math.round(r.status.rttMs * 10) / 10,
+              id: r.result.id,
+              name: r.result.name,
+              description: r.result.description,
+              clients: r.result.count,
+              rttMs: Math.round(r.result.rttMs * 10) / 10,
             }
             : {
               address: r.target.address,

@@ -25,6 +25,9 @@
  * @module
  */
 
+import { denoBundle } from "../../core/build/deno_bundle.ts";
+import { updateGeneratedFile } from "../../core/build/generated_file.ts";
+
 /**
  * Options of {@linkcode buildDspWorkerBundle}.
  *
@@ -118,70 +121,23 @@ export const DSP_WORKER_SOURCE: string = `;
 export async function buildDspWorkerBundle(
   options: BuildDspWorkerBundleOptions = {},
 ): Promise<string> {
-  const entry = options.entry ?? new URL("./dsp_worker.ts", import.meta.url);
-  const config = options.config ??
-    new URL("../../../deno.json", import.meta.url);
-  const dir = await Deno.makeTempDir({ prefix: "shack_dsp_worker_" });
-  try {
-    const out = `${dir}/dsp_worker.js`;
-    const result = await new Deno.Command(options.deno ?? Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--minify",
-        "--platform",
-        "deno",
-        "--config",
-        pathOf(config),
-        "-o",
-        out,
-        pathOf(entry),
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!result.success) {
-      throw new Error(
-        `Cannot bundle the DSP worker: deno bundle exited with ${result.code}: ${
-          new TextDecoder().decode(result.stderr).trim()
-        }`,
-      );
-    }
-    const script = (await Deno.readTextFile(out)).replaceAll(
-      "import.meta.url",
-      JSON.stringify(WORKER_SCRIPT_URL),
-    );
-    return `${HEADER}${JSON.stringify(script)};\n`;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-function pathOf(value: string | URL): string {
-  return value instanceof URL ? decodeURIComponent(value.pathname) : value;
+  const { entry, ...rest } = options;
+  const script = (await denoBundle(
+    entry ?? new URL("./dsp_worker.ts", import.meta.url),
+    { ...rest, what: "the DSP worker", platform: "deno" },
+  )).replaceAll("import.meta.url", JSON.stringify(WORKER_SCRIPT_URL));
+  return `${HEADER}${JSON.stringify(script)};\n`;
 }
 
 if (import.meta.main) {
-  const text = await buildDspWorkerBundle();
-  if (Deno.args.includes("--check")) {
-    let current = "";
-    try {
-      current = await Deno.readTextFile(DSP_WORKER_BUNDLE_URL);
-    } catch {
-      // Missing: stale.
-    }
-    if (current !== text) {
-      console.error(
-        "lib/sdr/server/dsp_worker_bundle.ts is stale: run lib/sdr/server/build_dsp_worker_bundle.ts",
-      );
-      Deno.exit(1);
-    }
-    console.log("lib/sdr/server/dsp_worker_bundle.ts is up to date");
-  } else {
-    await Deno.writeTextFile(DSP_WORKER_BUNDLE_URL, text);
-    console.log(
-      `Wrote lib/sdr/server/dsp_worker_bundle.ts (${text.length} bytes)`,
-    );
-  }
+  const fresh = await updateGeneratedFile(
+    DSP_WORKER_BUNDLE_URL,
+    await buildDspWorkerBundle(),
+    {
+      name: "lib/sdr/server/dsp_worker_bundle.ts",
+      builder: "lib/sdr/server/build_dsp_worker_bundle.ts",
+      check: Deno.args.includes("--check"),
+    },
+  );
+  if (!fresh) Deno.exit(1);
 }

@@ -20,6 +20,9 @@
  * @module
  */
 
+import { denoBundle } from "../../core/build/deno_bundle.ts";
+import { updateGeneratedFile } from "../../core/build/generated_file.ts";
+
 /**
  * Options of {@linkcode buildZstdBundle}.
  *
@@ -101,65 +104,22 @@ const HEADER = `// deno-fmt-ignore-file
 export async function buildZstdBundle(
   options: BuildZstdBundleOptions = {},
 ): Promise<string> {
-  const config = options.config ??
-    new URL("../../../deno.json", import.meta.url);
-  const dir = await Deno.makeTempDir({ prefix: "shack_zstd_bundle_" });
-  try {
-    const entry = `${dir}/entry.ts`;
-    const out = `${dir}/zstd.js`;
-    await Deno.writeTextFile(entry, 'export { Decompress } from "fzstd";\n');
-    const result = await new Deno.Command(options.deno ?? Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--minify",
-        "--platform",
-        "browser",
-        "--config",
-        pathOf(config),
-        "-o",
-        out,
-        entry,
-      ],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!result.success) {
-      throw new Error(
-        `Cannot bundle fzstd: deno bundle exited with ${result.code}: ${
-          new TextDecoder().decode(result.stderr).trim()
-        }`,
-      );
-    }
-    return `${HEADER}${(await Deno.readTextFile(out)).trim()}\n`;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
-function pathOf(value: string | URL): string {
-  return value instanceof URL ? decodeURIComponent(value.pathname) : value;
+  const text = await denoBundle(
+    { code: 'export { Decompress } from "fzstd";\n' },
+    { ...options, what: "fzstd", platform: "browser" },
+  );
+  return `${HEADER}${text.trim()}\n`;
 }
 
 if (import.meta.main) {
-  const text = await buildZstdBundle();
-  if (Deno.args.includes("--check")) {
-    let current = "";
-    try {
-      current = await Deno.readTextFile(ZSTD_BUNDLE_URL);
-    } catch {
-      // Missing: stale.
-    }
-    if (current !== text) {
-      console.error(
-        "lib/sdr/web/zstd.js is stale: run lib/sdr/web/build_zstd_bundle.ts",
-      );
-      Deno.exit(1);
-    }
-    console.log("lib/sdr/web/zstd.js is up to date");
-  } else {
-    await Deno.writeTextFile(ZSTD_BUNDLE_URL, text);
-    console.log(`Wrote lib/sdr/web/zstd.js (${text.length} bytes)`);
-  }
+  const fresh = await updateGeneratedFile(
+    ZSTD_BUNDLE_URL,
+    await buildZstdBundle(),
+    {
+      name: "lib/sdr/web/zstd.js",
+      builder: "lib/sdr/web/build_zstd_bundle.ts",
+      check: Deno.args.includes("--check"),
+    },
+  );
+  if (!fresh) Deno.exit(1);
 }

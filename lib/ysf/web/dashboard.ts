@@ -21,6 +21,7 @@ import {
   type WsSendCounters,
 } from "../../core/http/websocket_send.ts";
 import { WebSocketSet } from "../../core/http/websocket_set.ts";
+import { settlesWithin } from "../../core/settles_within.ts";
 import type { ReflectorCounters } from "../reflector/counters.ts";
 import type { ReflectorEvent } from "../reflector/events.ts";
 import type { ReflectorSnapshot } from "../reflector/snapshot.ts";
@@ -549,10 +550,10 @@ export class YsfDashboard {
     this.#closed = true;
     this.#queue = [];
     this.#stopTimers();
-    this.#closing = within(
+    this.#closing = settlesWithin(
       this.#sockets.closeAll(1001, "Dashboard closing"),
       500,
-    );
+    ).then(() => {});
     return this.#closing;
   }
 
@@ -678,19 +679,4 @@ function int(
     );
   }
   return v;
-}
-
-/** Waits for `promise`, at most `ms`; never rejects. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    await Promise.race([
-      promise.catch(() => {}),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

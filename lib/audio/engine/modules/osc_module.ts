@@ -22,7 +22,42 @@ import {
   WAVE_STATE,
   WAVE_WHITE,
 } from "../oscillator.ts";
+import type { ParamSpec } from "../param_spec.ts";
 import { Prng } from "../prng.ts";
+
+/**
+ * The tone parameters shared by `osc` and `poly`, after `wave`: `freq`
+ * (0.1–20000 Hz, smoothed, alias `frequency`), `amp` (0–1, smoothed, alias
+ * `gain`) and `pw` (pulse width 0.01–0.99, smoothed).
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { TONE_PARAMS } from "./osc_module.ts";
+ *
+ * equal(TONE_PARAMS.map((p) => p.name).join(), "freq,amp,pw");
+ * ```
+ */
+export const TONE_PARAMS: readonly ParamSpec[] = [
+  {
+    name: "freq",
+    min: 0.1,
+    max: 20000,
+    default: 440,
+    smooth: true,
+    unit: "Hz",
+    aliases: ["frequency"],
+  },
+  {
+    name: "amp",
+    min: 0,
+    max: 1,
+    default: 0.5,
+    smooth: true,
+    aliases: ["gain"],
+  },
+  { name: "pw", min: 0.01, max: 0.99, default: 0.5, smooth: true },
+];
 
 const WAVE = 0;
 const FREQ = 1;
@@ -99,24 +134,7 @@ export const OSC_MODULE: ModuleDef = {
   controls: [],
   params: [
     { name: "wave", min: 0, max: WAVE_MAX, default: 0, integer: true },
-    {
-      name: "freq",
-      min: 0.1,
-      max: 20000,
-      default: 440,
-      smooth: true,
-      unit: "Hz",
-      aliases: ["frequency"],
-    },
-    {
-      name: "amp",
-      min: 0,
-      max: 1,
-      default: 0.5,
-      smooth: true,
-      aliases: ["gain"],
-    },
-    { name: "pw", min: 0.01, max: 0.99, default: 0.5, smooth: true },
+    ...TONE_PARAMS,
   ],
   create: (id, context) => new OscModule(id, context),
 };

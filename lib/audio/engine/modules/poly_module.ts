@@ -39,6 +39,7 @@ import {
 import { checkParamValue, findParam, type ParamSpec } from "../param_spec.ts";
 import { Prng } from "../prng.ts";
 import { ENVELOPE_PARAMS, GATE_PARAM } from "./adsr_module.ts";
+import { TONE_PARAMS } from "./osc_module.ts";
 
 /**
  * The most voices a `poly` module has (all preallocated).
@@ -618,24 +619,7 @@ export const POLY_MODULE: ModuleDef = {
       modulatable: false,
     },
     { name: "wave", min: 0, max: WAVE_MAX, default: 1, integer: true },
-    {
-      name: "freq",
-      min: 0.1,
-      max: 20000,
-      default: 440,
-      smooth: true,
-      unit: "Hz",
-      aliases: ["frequency"],
-    },
-    {
-      name: "amp",
-      min: 0,
-      max: 1,
-      default: 0.5,
-      smooth: true,
-      aliases: ["gain"],
-    },
-    { name: "pw", min: 0.01, max: 0.99, default: 0.5, smooth: true },
+    ...TONE_PARAMS,
     ...ENVELOPE_PARAMS,
     GATE_PARAM,
   ],
