@@ -11,7 +11,7 @@ import {
   InvalidArgumentError,
   Option,
 } from "@commander-js/extra-typings";
-import { Logger } from "../lib/core/log.ts";
+import { Logger, stderrSink } from "../lib/core/log.ts";
 import type { BridgeOverrides } from "../lib/bridge/config.ts";
 import {
   configOption,
@@ -46,16 +46,6 @@ function httpUrl(value: string): string {
   throw new InvalidArgumentError(
     "expected an http(s) URL like http://192.0.2.5:34400",
   );
-}
-
-const encoder = new TextEncoder();
-
-function stderrLine(line: string): void {
-  try {
-    Deno.stderr.writeSync(encoder.encode(line + "\n"));
-  } catch {
-    // stderr closed: logging never stops the service
-  }
 }
 
 /** Builds `bridge` with its `serve` subcommand. */
@@ -148,7 +138,7 @@ Examples:
           level: opts.logLevel,
           format: opts.logFormat,
           fields: { service: "bridge" },
-          sink: ring.tee(stderrLine),
+          sink: ring.tee(stderrSink),
         });
         // `SHACK_BRIDGE_NO_SSDP=0` means "not off"
         let ssdp: boolean | undefined = opts.ssdp === false ? false : undefined;

@@ -8,7 +8,12 @@
 
 import { Command, InvalidArgumentError } from "@commander-js/extra-typings";
 import { ConfigError } from "../lib/core/config/errors.ts";
-import type { Logger } from "../lib/core/log.ts";
+import {
+  type LogFormat,
+  Logger,
+  type LogLevel,
+  stderrSink,
+} from "../lib/core/log.ts";
 import type { GroupEntry, GroupMember } from "../lib/up/service_group.ts";
 import {
   configOption,
@@ -42,6 +47,7 @@ function entryFor(
   name: ServiceName,
   path: string,
   log: Logger,
+  settings: { logLevel: LogLevel; logFormat: LogFormat },
 ): GroupEntry {
   const logger = log.child({ service: name });
   switch (name) {
@@ -102,14 +108,25 @@ function entryFor(
       return {
         name,
         start: async (): Promise<GroupMember> => {
-          const [{ loadBridgeConfig }, { BridgeService }] = await Promise.all([
-            import("../lib/bridge/config.ts"),
-            import("../lib/bridge/service.ts"),
-          ]);
+          const [{ loadBridgeConfig }, { BridgeService }, { LogRing }] =
+            await Promise.all([
+              import("../lib/bridge/config.ts"),
+              import("../lib/bridge/service.ts"),
+              import("../lib/bridge/api/log_ring.ts"),
+            ]);
+          // The dashboard's log tail: the bridge's own lines, also on stderr.
+          const logRing = new LogRing();
+          const bridgeLog = new Logger({
+            level: settings.logLevel,
+            format: settings.logFormat,
+            fields: { service: name },
+            sink: logRing.tee(stderrSink),
+          });
           const load = () => loadBridgeConfig(path);
           return await BridgeService.start(await load(), {
-            logger,
+            logger: bridgeLog,
             loadConfig: load,
+            logRing,
           });
         },
       };
@@ -161,7 +178,7 @@ Examples:
         });
       }
       const { ServiceGroup } = await import("../lib/up/service_group.ts");
-      const entries = wanted.map((name) => entryFor(name, path, log));
+      const entries = wanted.map((name) => entryFor(name, path, log, opts));
       const budget = Math.max(
         ...entries.map((e) => e.stopBudgetMs ?? 1000),
       );

@@ -50,7 +50,22 @@ const COLOR: Record<LogLevel, string> = {
 };
 const encoder = new TextEncoder();
 
-function stderrSink(line: string): void {
+/**
+ * The default log sink: writes one line to stderr, never throws (a closed
+ * stderr must not stop a service). Useful to tee lines elsewhere too.
+ *
+ * @param line The formatted line, without its newline.
+ *
+ * @example Usage
+ * ```ts
+ * import { Logger, stderrSink } from "./log.ts";
+ *
+ * const lines: string[] = [];
+ * const log = new Logger({ sink: (line) => { lines.push(line); stderrSink(line); } });
+ * log.debug("not written at the default level");
+ * ```
+ */
+export function stderrSink(line: string): void {
   try {
     Deno.stderr.writeSync(encoder.encode(line + "\n"));
   } catch {

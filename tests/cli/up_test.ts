@@ -178,6 +178,10 @@ url = "${dir}/tv.m3u"
     const lineup = await (await fetch(`http://127.0.0.1:${port}/lineup.json`))
       .json();
     equal(lineup[0].GuideName, "Up News");
+    // The dashboard's log tail has the bridge's lines under up too.
+    const log = await (await fetch(`http://127.0.0.1:${port}/api/log`))
+      .json() as { lines: { line: string }[] };
+    ok(log.lines.length > 0, JSON.stringify(log));
     up.proc.kill("SIGTERM");
     const result = await up.finish();
     equal(result.code, 0, result.stderr);
