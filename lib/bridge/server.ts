@@ -31,6 +31,7 @@ import {
 } from "./ssdp/ssdp_responder.ts";
 import { createUpstreamOpener } from "./stream/select_upstream.ts";
 import { StreamProxy, type StreamProxyOptions } from "./stream/stream_proxy.ts";
+import { settlesWithin } from "../core/settles_within.ts";
 
 /**
  * Options of {@link BridgeServer.start}.
@@ -375,7 +376,7 @@ export class BridgeServer {
         this.discovery?.close(),
         this.#http.shutdown(800),
       ]);
-      if (!await within(work, 950)) {
+      if (!await settlesWithin(work, 950)) {
         this.#log?.warn("bridge close missed its 950 ms budget", {
           sessions: this.sessions.size,
         });
@@ -406,18 +407,4 @@ function advertisedHost(hostname: string): string {
     // No --allow-sys: fall back to loopback.
   }
   return "127.0.0.1";
-}
-
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

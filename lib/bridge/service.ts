@@ -49,6 +49,7 @@ import { type ProgressOutput, renderProgress } from "./xmltv/progress.ts";
 import { xmltvChunks } from "./xmltv/write_xmltv.ts";
 import { parseXmltv } from "./xmltv/xmltv_parser.ts";
 import type { XmltvProgramme } from "./xmltv/xmltv_guide.ts";
+import { settlesWithin } from "../core/settles_within.ts";
 
 /** The settings key of the DeviceID (8 hex digits with a valid check digit). */
 const DEVICE_ID_SETTING = "device.id";
@@ -220,20 +221,6 @@ function entryOf(channel: Channel, sourceId: string): M3uEntry {
   if (channel.logo !== undefined) entry.tvgLogo = channel.logo;
   if (channel.group !== undefined) entry.group = channel.group;
   return entry;
-}
-
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise.then(() => true, () => true),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -1052,7 +1039,7 @@ export class BridgeService {
         this.#api?.close(),
         this.#server?.close(),
       ]);
-      if (!await within(work, 900)) {
+      if (!await settlesWithin(work, 900)) {
         this.#log.warn("bridge service close missed its 900 ms budget");
       }
       try {
