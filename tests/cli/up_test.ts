@@ -41,13 +41,18 @@ async function healthy(url: string, timeoutMs = 20_000): Promise<unknown> {
   throw new Error(`${url} did not become healthy`);
 }
 
-Deno.test("shack up: [ysf], [sdr] and [audio] from one file answer, SIGTERM stops all within budget", async () => {
+Deno.test("shack up: [ysf], [sdr], [audio] and [bridge] from one file answer, doctor sees them all, SIGTERM stops all within budget", async () => {
   const dir = await Deno.makeTempDir({ prefix: "shack_up_" });
   const ysfHttp = freeTcpPort();
   const sdrPort = freeTcpPort();
   const ysfUdp = freeUdpPort();
   const audioHttp = freeTcpPort();
   const audioOsc = freeUdpPort();
+  const bridgePort = freeTcpPort();
+  await Deno.writeTextFile(
+    `${dir}/tv.m3u`,
+    "#EXTM3U\n#EXTINF:-1,Up News\nhttp://192.0.2.1/news.ts\n",
+  );
   await Deno.writeTextFile(
     `${dir}/shack.toml`,
     `[ysf]
@@ -70,6 +75,15 @@ osc_host = "127.0.0.1"
 osc_port = ${audioOsc}
 http_host = "127.0.0.1"
 http_port = ${audioHttp}
+
+[bridge]
+bind = "127.0.0.1"
+port = ${bridgePort}
+ssdp = false
+data_dir = "${dir}/bridge"
+
+[[bridge.playlists]]
+url = "${dir}/tv.m3u"
 `,
   );
   const up = spawnShack(["up", "--config", `${dir}/shack.toml`]);
@@ -86,6 +100,10 @@ http_port = ${audioHttp}
       service: string;
     };
     equal(audio.service, "audio");
+    const bridge = await healthy(`http://127.0.0.1:${bridgePort}/healthz`) as {
+      service: string;
+    };
+    equal(bridge.service, "bridge");
     // The reflector answers its UDP status request too.
     const udp = Deno.listenDatagram({
       transport: "udp",
@@ -117,6 +135,8 @@ http_port = ${audioHttp}
       "audio.status",
       "--check",
       "audio.osc",
+      "--check",
+      "bridge.status",
     ]);
     equal(doctor.code, 0, doctor.stdout + doctor.stderr);
     const report = JSON.parse(doctor.stdout) as {
@@ -126,7 +146,13 @@ http_port = ${audioHttp}
     };
     deepEqual(
       report.checks.map((c) => `${c.name}=${c.status}`).sort(),
-      ["audio.osc=ok", "audio.status=ok", "sdr.status=ok", "ysf.status=ok"],
+      [
+        "audio.osc=ok",
+        "audio.status=ok",
+        "bridge.status=ok",
+        "sdr.status=ok",
+        "ysf.status=ok",
+      ],
     );
     ok(report.durationMs < 2000, `doctor took ${report.durationMs} ms`);
     const sent = performance.now();
